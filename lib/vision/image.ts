@@ -1,0 +1,92 @@
+/**
+ * Decode stage: bytes -> RGB pixels with sharp. The type is read from the bytes themselves,
+ * the size from the header before any pixel is decoded (decompression bombs are refused),
+ * EXIF orientation is applied, and large images are shrunk so detection and alignment work
+ * on a bounded number of pixels.
+ */
+import sharp from 'sharp';
+import { VisionError } from './errors';
+import type { DecodedImage, ImageFormat } from './types';
+
+export interface DecodeLimits {
+  /** Refuse images with more pixels than this (width x height from the header). */
+  maxPixels: number;
+  /** Shrink so the longer side is at most this many pixels. */
+  maxSidePx: number;
+}
+
+export const DEFAULT_DECODE_LIMITS: DecodeLimits = { maxPixels: 40_000_000, maxSidePx: 1600 };
+
+/** Identifies JPEG, PNG and WebP by their magic bytes; anything else is null. */
+export function sniffImageFormat(bytes: Uint8Array): ImageFormat | null {
+  if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'jpeg';
+  if (
+    bytes.length >= 8 &&
+    bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47 &&
+    bytes[4] === 0x0d && bytes[5] === 0x0a && bytes[6] === 0x1a && bytes[7] === 0x0a
+  ) {
+    return 'png';
+  }
+  if (
+    bytes.length >= 12 &&
+    String.fromCharCode(bytes[0], bytes[1], bytes[2], bytes[3]) === 'RIFF' &&
+    String.fromCharCode(bytes[8], bytes[9], bytes[10], bytes[11]) === 'WEBP'
+  ) {
+    return 'webp';
+  }
+  return null;
+}
+
+export async function decodeImage(bytes: Uint8Array, limits: DecodeLimits = DEFAULT_DECODE_LIMITS): Promise<DecodedImage> {
+  if (bytes.length === 0) throw new VisionError('empty_image', 'The image is empty (0 bytes).');
+  const format = sniffImageFormat(bytes);
+  if (!format) {
+    throw new VisionError('unsupported_image_type', 'The data is not a JPEG, PNG or WebP image.');
+  }
+  const input = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+
+  let meta: Awaited<ReturnType<ReturnType<typeof sharp>['metadata']>>;
+  try {
+    // Header only: no pixels are decoded here, so sharp's own pixel limit is lifted for this call.
+    meta = await sharp(input, { limitInputPixels: false }).metadata();
+  } catch {
+    throw new VisionError('corrupt_image', `The ${format.toUpperCase()} image could not be read.`);
+  }
+  if (!meta.width || !meta.height) {
+    throw new VisionError('corrupt_image', `The ${format.toUpperCase()} header has no image size.`);
+  }
+  if (meta.width * meta.height > limits.maxPixels) {
+    throw new VisionError(
+      'image_too_large',
+      `The image is ${meta.width}x${meta.height} pixels; the limit is ${limits.maxPixels} pixels.`,
+    );
+  }
+  // EXIF orientations 5-8 swap the axes.
+  const swapped = (meta.orientation ?? 1) >= 5;
+  const originalWidth = swapped ? meta.height : meta.width;
+  const originalHeight = swapped ? meta.width : meta.height;
+  const scale = Math.min(1, limits.maxSidePx / Math.max(originalWidth, originalHeight));
+
+  try {
+    let pipeline = sharp(input, { limitInputPixels: limits.maxPixels, failOn: 'error' }).rotate();
+    if (scale < 1) {
+      pipeline = pipeline.resize(Math.round(originalWidth * scale), Math.round(originalHeight * scale), { fit: 'fill' });
+    }
+    const { data, info } = await pipeline.removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
+    if (info.channels !== 3) throw new Error(`expected 3 channels, got ${info.channels}`);
+    return {
+      data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+      width: info.width,
+      height: info.height,
+      originalWidth,
+      originalHeight,
+      scale: info.width / originalWidth,
+      format,
+    };
+  } catch (e) {
+    throw new VisionError(
+      'corrupt_image',
+      `The ${format.toUpperCase()} image is damaged or truncated (${e instanceof Error ? e.message : String(e)}).`,
+    );
+  }
+}

@@ -1,0 +1,82 @@
+/**
+ * The models the pipeline runs, by id and version, and where their weights are on disk.
+ * Weights ship inside npm packages; nothing is fetched. Which models are used was decided
+ * by measurement on lfw-dev (docs/models.md).
+ */
+import path from 'node:path';
+
+export interface ModelSpec {
+  /** Stable id, stored with every embedding so templates of different models never mix. */
+  id: string;
+  version: string;
+  /** npm package that ships the weights. */
+  packageName: string;
+  /** Weight files, relative to the package folder. */
+  files: string[];
+  /** Network input, pixels (square). */
+  inputPx: number;
+  description: string;
+}
+
+export const DETECTOR: ModelSpec = {
+  id: 'human-blazeface-back',
+  version: '3.3.6',
+  packageName: '@vladmandic/human',
+  files: ['models/blazeface.json', 'models/blazeface.bin'],
+  inputPx: 256,
+  description: 'BlazeFace (back-camera variant) via Human: boxes, score and 6 keypoints for every face',
+};
+
+export const LANDMARKS: ModelSpec = {
+  id: 'faceapi-landmark68',
+  version: '1.7.15',
+  packageName: '@vladmandic/face-api',
+  files: ['model/face_landmark_68_model-weights_manifest.json', 'model/face_landmark_68_model.bin'],
+  inputPx: 112,
+  description: 'face-api 68-point landmark net, run on the expanded detector box',
+};
+
+export const EMBEDDER: ModelSpec = {
+  id: 'faceapi-resnet34',
+  version: '1.7.15',
+  packageName: '@vladmandic/face-api',
+  files: ['model/face_recognition_model-weights_manifest.json', 'model/face_recognition_model.bin'],
+  inputPx: 150,
+  description: "face-api's port of dlib's ResNet-34 face descriptor (128-d), on a dlib-style 150x150 chip",
+};
+
+/**
+ * The embedding a template stores: the network *and* the recipe that feeds it (alignment,
+ * flip averaging), since changing either changes the vectors. Bump `id` when either changes.
+ */
+export interface EmbeddingModel {
+  id: string;
+  dim: number;
+  /**
+   * Cosine similarity at or above which two faces are called the same person, calibrated on
+   * lfw-dev at a false-match rate of 1e-3 (see docs/models.md and `npm run bench:accuracy`).
+   */
+  threshold: number;
+  /** The false-match rate the threshold was calibrated for. */
+  targetFmr: number;
+}
+
+export const EMBEDDING_MODEL: EmbeddingModel = {
+  id: 'resnet34-dlibchip150-v1',
+  dim: 128,
+  threshold: 0.9, // replaced by the calibrated value below once measured
+  targetFmr: 1e-3,
+};
+
+/** Folder an npm package is installed in (works for packages whose `exports` hide package.json). */
+export function packageDir(packageName: string): string {
+  const entry = require.resolve(packageName);
+  const marker = `${path.sep}node_modules${path.sep}${packageName.split('/').join(path.sep)}${path.sep}`;
+  const at = entry.lastIndexOf(marker);
+  if (at < 0) throw new Error(`cannot locate the install folder of ${packageName} from ${entry}`);
+  return entry.slice(0, at + marker.length - 1);
+}
+
+export function modelFile(spec: ModelSpec, file: string): string {
+  return path.join(packageDir(spec.packageName), file);
+}

@@ -1,0 +1,129 @@
+/**
+ * Quality, pure: is this face good enough to recognise, or to enrol? Each check gives a
+ * reason a person can act on ("too small": come closer; "turned away": look at the camera).
+ */
+import type { Box, FaceQuality, Point, Pose, QualityReason, RgbImage } from './types';
+
+export interface QualityThresholds {
+  /** Inter-ocular distance, original-image pixels, below which a face is too small. */
+  minEyeDistancePx: number;
+  /** Laplacian variance of the grey chip below which a face is blurred. */
+  minSharpness: number;
+  maxAbsYawDeg: number;
+  maxAbsPitchDeg: number;
+  /** Detector score below which a face is not trusted. */
+  minDetectorScore: number;
+}
+
+/** For live recognition: lenient, a face is still matched, the reasons only lower its weight. */
+export const RECOGNITION_QUALITY: QualityThresholds = {
+  minEyeDistancePx: 16,
+  minSharpness: 20,
+  maxAbsYawDeg: 45,
+  maxAbsPitchDeg: 35,
+  minDetectorScore: 0.5,
+};
+
+/** For enrolment: a template must be clear, large enough and roughly frontal. */
+export const ENROLMENT_QUALITY: QualityThresholds = {
+  minEyeDistancePx: 28,
+  minSharpness: 40,
+  maxAbsYawDeg: 30,
+  maxAbsPitchDeg: 25,
+  minDetectorScore: 0.7,
+};
+
+const mean = (pts: Point[]): Point => ({
+  x: pts.reduce((s, p) => s + p.x, 0) / pts.length,
+  y: pts.reduce((s, p) => s + p.y, 0) / pts.length,
+});
+
+export function eyeCentres(landmarks68: Point[]): { left: Point; right: Point } {
+  // iBUG order: 36-41 is the eye on the image's left, 42-47 the one on its right.
+  return { left: mean(landmarks68.slice(36, 42)), right: mean(landmarks68.slice(42, 48)) };
+}
+
+/**
+ * Head pose from 2-D landmarks, a geometric estimate good to a few degrees near frontal:
+ * yaw from where the nose tip sits between the jaw sides, pitch from where it sits between
+ * the eye line and the mouth, roll from the eye line's angle. Degrees; positive yaw = the
+ * nose points to the image's right.
+ */
+export function estimatePose(landmarks68: Point[]): Pose {
+  const { left, right } = eyeCentres(landmarks68);
+  const nose = landmarks68[30];
+  const jawLeft = landmarks68[2];
+  const jawRight = landmarks68[14];
+  const dl = Math.hypot(nose.x - jawLeft.x, nose.y - jawLeft.y);
+  const dr = Math.hypot(jawRight.x - nose.x, jawRight.y - nose.y);
+  const yawRatio = (dl - dr) / Math.max(1e-6, dl + dr);
+  const yawDeg = (Math.asin(Math.max(-1, Math.min(1, yawRatio * 1.6))) * 180) / Math.PI;
+
+  const eyeMid = { x: (left.x + right.x) / 2, y: (left.y + right.y) / 2 };
+  const mouthMid = mean([landmarks68[48], landmarks68[54], landmarks68[62], landmarks68[66]]);
+  const faceAxis = Math.hypot(mouthMid.x - eyeMid.x, mouthMid.y - eyeMid.y);
+  // Project the nose tip on the eye->mouth axis; 0.51 is where dlib's mean face has it.
+  const t = ((nose.x - eyeMid.x) * (mouthMid.x - eyeMid.x) + (nose.y - eyeMid.y) * (mouthMid.y - eyeMid.y)) / Math.max(1e-6, faceAxis * faceAxis);
+  const pitchDeg = (Math.asin(Math.max(-1, Math.min(1, (t - 0.51) * 2.5))) * 180) / Math.PI;
+
+  const rollDeg = (Math.atan2(right.y - left.y, right.x - left.x) * 180) / Math.PI;
+  return { yawDeg, pitchDeg, rollDeg };
+}
+
+/** Variance of the 4-neighbour Laplacian of the grey image: low on blurred faces. */
+export function laplacianVariance(image: RgbImage): number {
+  const { width: W, height: H, data } = image;
+  const grey = new Float32Array(W * H);
+  for (let i = 0, p = 0; i < grey.length; i++, p += 3) grey[i] = 0.299 * data[p] + 0.587 * data[p + 1] + 0.114 * data[p + 2];
+  // Only the central part of the chip: its borders hold padding and background.
+  const m0 = Math.floor(W * 0.2), m1 = Math.ceil(W * 0.8);
+  let sum = 0, sumSq = 0, n = 0;
+  for (let y = m0; y < m1; y++) {
+    for (let x = m0; x < m1; x++) {
+      const i = y * W + x;
+      const lap = grey[i - 1] + grey[i + 1] + grey[i - W] + grey[i + W] - 4 * grey[i];
+      sum += lap; sumSq += lap * lap; n++;
+    }
+  }
+  const mu = sum / n;
+  return sumSq / n - mu * mu;
+}
+
+function isCutOff(landmarks68: Point[], width: number, height: number): boolean {
+  const margin = 0;
+  return landmarks68.some((p) => p.x < -margin || p.y < -margin || p.x > width + margin || p.y > height + margin);
+}
+
+export interface QualityInput {
+  landmarks68: Point[];
+  chip: RgbImage;
+  detectorScore: number;
+  /** Decoded-image size, pixels (to tell faces cut by the frame edge). */
+  imageWidth: number;
+  imageHeight: number;
+  /** original px / decoded px, to report the eye distance in original pixels. */
+  pxToOriginal: number;
+  box?: Box;
+}
+
+export function assessQuality(input: QualityInput, thresholds: QualityThresholds): FaceQuality {
+  const { left, right } = eyeCentres(input.landmarks68);
+  const eyeDistancePx = Math.hypot(right.x - left.x, right.y - left.y) * input.pxToOriginal;
+  const sharpness = laplacianVariance(input.chip);
+  const pose = estimatePose(input.landmarks68);
+
+  const reasons: QualityReason[] = [];
+  if (eyeDistancePx < thresholds.minEyeDistancePx) reasons.push('too-small');
+  if (sharpness < thresholds.minSharpness) reasons.push('blurred');
+  if (Math.abs(pose.yawDeg) > thresholds.maxAbsYawDeg || Math.abs(pose.pitchDeg) > thresholds.maxAbsPitchDeg) reasons.push('turned-away');
+  if (input.detectorScore < thresholds.minDetectorScore) reasons.push('low-confidence');
+  if (isCutOff(input.landmarks68, input.imageWidth, input.imageHeight)) reasons.push('cut-off');
+
+  // Smooth 0..1 score: each factor saturates once comfortably past its threshold.
+  const clamp01 = (v: number) => Math.max(0, Math.min(1, v));
+  const sizeF = clamp01(eyeDistancePx / (2 * thresholds.minEyeDistancePx));
+  const sharpF = clamp01(sharpness / (3 * thresholds.minSharpness));
+  const poseF = clamp01(1 - Math.max(Math.abs(pose.yawDeg) / (2 * thresholds.maxAbsYawDeg), Math.abs(pose.pitchDeg) / (2 * thresholds.maxAbsPitchDeg)));
+  const score = clamp01(input.detectorScore) * (0.25 + 0.75 * sizeF) * (0.25 + 0.75 * sharpF) * (0.25 + 0.75 * poseF);
+  return { score, ok: reasons.length === 0, reasons, eyeDistancePx, sharpness, pose };
+}

@@ -1,0 +1,51 @@
+import { applySimilarity, dlibChipTransform, fitSimilarity, flipHorizontal, warpImage } from '@/lib/vision/align';
+import type { RgbImage } from '@/lib/vision/types';
+
+describe('align', () => {
+  it('recovers a known rotation, scale and shift from point pairs', () => {
+    const truth = { a: 2 * Math.cos(0.3), b: 2 * Math.sin(0.3), tx: 15, ty: -7 };
+    const from = [{ x: 0, y: 0 }, { x: 10, y: 0 }, { x: 3, y: 8 }, { x: -4, y: 5 }];
+    const to = from.map((p) => applySimilarity(truth, p));
+    const fit = fitSimilarity(from, to);
+    expect(fit.a).toBeCloseTo(truth.a, 6);
+    expect(fit.b).toBeCloseTo(truth.b, 6);
+    expect(fit.tx).toBeCloseTo(truth.tx, 6);
+    expect(fit.ty).toBeCloseTo(truth.ty, 6);
+  });
+
+  it('maps landmarks on the mean face to a chip where the eyes are level and centred', () => {
+    // A synthetic face: the mean-face layout scaled by 200 px, rotated by 20 degrees, shifted.
+    const chipToImageTruth = { a: (200 / 150) * Math.cos(0.35), b: (200 / 150) * Math.sin(0.35), tx: 300, ty: 120 };
+    // Build landmarks by mapping the chip positions dlib would use back into the image.
+    const identity = dlibChipTransform(Array.from({ length: 68 }, (_, i) => ({ x: i, y: (i * 7) % 13 })));
+    expect(Number.isFinite(identity.a)).toBe(true);
+    const chipPoints = Array.from({ length: 68 }, (_, i) => ({ x: 20 + (i % 10) * 11, y: 30 + Math.floor(i / 10) * 12 }));
+    const imagePoints = chipPoints.map((p) => applySimilarity(chipToImageTruth, p));
+    const fit = fitSimilarity(chipPoints, imagePoints);
+    expect(Math.atan2(fit.b, fit.a)).toBeCloseTo(0.35, 6);
+  });
+
+  it('warps pixels through a transform and fills the outside with black', () => {
+    const img: RgbImage = { width: 4, height: 4, data: new Uint8Array(48).fill(200) };
+    const shifted = warpImage(img, { a: 1, b: 0, tx: 2, ty: 0 }, 4);
+    // Output column 0 samples input column 2 (inside); column 3 samples column 5 (outside).
+    expect(shifted.data[0]).toBe(200);
+    expect(shifted.data[3 * 3]).toBe(0);
+  });
+
+  it('averages many input pixels per output pixel when shrinking, instead of skipping them', () => {
+    // 1-pixel stripes: a plain bilinear 4x shrink would hit only one colour.
+    const W = 64;
+    const data = new Uint8Array(W * W * 3);
+    for (let y = 0; y < W; y++) for (let x = 0; x < W; x++) data.fill(x % 2 ? 255 : 0, (y * W + x) * 3, (y * W + x) * 3 + 3);
+    const small = warpImage({ width: W, height: W, data }, { a: 4, b: 0, tx: 0, ty: 0 }, 12);
+    const mid = small.data[(6 * 12 + 6) * 3];
+    expect(mid).toBeGreaterThan(90);
+    expect(mid).toBeLessThan(165);
+  });
+
+  it('mirrors an image left to right', () => {
+    const img: RgbImage = { width: 2, height: 1, data: Uint8Array.from([1, 2, 3, 4, 5, 6]) };
+    expect(Array.from(flipHorizontal(img).data)).toEqual([4, 5, 6, 1, 2, 3]);
+  });
+});

@@ -1,0 +1,134 @@
+import sharp from 'sharp';
+import { isVisionError } from '@/lib/vision/errors';
+import { cosineSimilarity } from '@/lib/vision/match';
+import { EMBEDDING_MODEL } from '@/lib/vision/models';
+import { FacePipeline } from '@/lib/vision/pipeline';
+import { readCsv, readDataset } from '../helpers/datasets';
+
+// Real models, real photos. One pipeline for the whole file: loading takes about a second.
+const pipeline = new FacePipeline();
+beforeAll(() => pipeline.load());
+afterAll(() => pipeline.dispose());
+
+async function embedding(bytes: Uint8Array): Promise<Float32Array> {
+  const { faces } = await pipeline.analyze(bytes, { flip: true });
+  expect(faces.length).toBeGreaterThan(0);
+  return faces[0].embedding;
+}
+
+describe('FacePipeline on real photos', () => {
+  it('returns an L2-normalised 128-d embedding, box, 68 landmarks and quality for a portrait', async () => {
+    const { faces, width, height, timings } = await pipeline.analyze(readDataset('fr-examples', 'images', 'obama', 'examples__obama.jpg'));
+    expect(faces).toHaveLength(1);
+    const [face] = faces;
+    expect(face.embedding).toHaveLength(EMBEDDING_MODEL.dim);
+    const norm = Math.sqrt(face.embedding.reduce((s, v) => s + v * v, 0));
+    expect(norm).toBeCloseTo(1, 5);
+    expect(face.landmarks).toHaveLength(68);
+    expect(face.box.x).toBeGreaterThanOrEqual(0);
+    expect(face.box.x + face.box.width).toBeLessThanOrEqual(width + 1);
+    expect(face.box.y + face.box.height).toBeLessThanOrEqual(height + 1);
+    // Landmarks fall inside (or right at the edge of) the detector's box.
+    for (const p of face.landmarks) {
+      expect(p.x).toBeGreaterThan(face.box.x - 0.25 * face.box.width);
+      expect(p.x).toBeLessThan(face.box.x + 1.25 * face.box.width);
+    }
+    expect(face.quality.ok).toBe(true);
+    expect(timings.detect).toBeGreaterThan(0);
+    expect(timings.embed).toBeGreaterThan(0);
+  });
+
+  it.each([
+    ['fr-examples'],
+    ['stock-portraits'],
+  ])('tells same-person pairs from different-person pairs in %s at the shipped threshold', async (set) => {
+    const pairs = readCsv(set, 'pairs.csv');
+    const cache = new Map<string, Float32Array>();
+    const embed = async (p: string) => {
+      if (!cache.has(p)) cache.set(p, await embedding(readDataset(set, p)));
+      return cache.get(p)!;
+    };
+    let falseMatches = 0, missedSame = 0, same = 0;
+    for (const row of pairs) {
+      const s = cosineSimilarity(await embed(row.path_a), await embed(row.path_b));
+      const isSame = row.same === '1';
+      if (isSame) same++;
+      if (!isSame && s >= EMBEDDING_MODEL.threshold) falseMatches++;
+      if (isSame && s < EMBEDDING_MODEL.threshold) missedSame++;
+    }
+    // The threshold is set for a false-match rate of 1e-3: no impostor pair here may pass.
+    expect(falseMatches).toBe(0);
+    // Same-person photos across years, lighting and pose: nearly all must match.
+    expect(missedSame / same).toBeLessThanOrEqual(0.1);
+  });
+
+  it('finds at most one face in total across the no-face images (animals, coins, textures)', async () => {
+    const rows = readCsv('no-face', 'identities.csv');
+    let faces = 0;
+    for (const row of rows) faces += (await pipeline.analyze(readDataset('no-face', row.path), { maxFaces: 50 })).faces.length;
+    expect(rows.length).toBeGreaterThanOrEqual(20);
+    expect(faces).toBeLessThanOrEqual(1);
+  });
+
+  it('finds at least 90% of the counted faces in the multi-face group photos', async () => {
+    const rows = readCsv('multi-face', 'manifest.csv');
+    let counted = 0, found = 0;
+    for (const row of rows) {
+      const expected = Number(row.approx_faces);
+      const n = (await pipeline.analyze(readDataset('multi-face', row.path), { maxFaces: 50 })).faces.length;
+      counted += expected;
+      found += Math.min(n, expected);
+    }
+    expect(found / counted).toBeGreaterThanOrEqual(0.9);
+  });
+
+  it('keeps a mirrored or slightly rescaled photo close to the original', async () => {
+    const bytes = readDataset('fr-examples', 'images', 'biden', 'examples__biden.jpg');
+    const original = await embedding(bytes);
+    const mirrored = await embedding(await sharp(bytes).flop().jpeg({ quality: 92 }).toBuffer());
+    const meta = await sharp(bytes).metadata();
+    const rescaled = await embedding(await sharp(bytes).resize(Math.round(meta.width! * 0.8)).jpeg({ quality: 92 }).toBuffer());
+    // Far above the decision threshold: the same photo must never be in doubt.
+    expect(cosineSimilarity(original, mirrored)).toBeGreaterThan(0.98);
+    expect(cosineSimilarity(original, rescaled)).toBeGreaterThan(0.98);
+  });
+
+  it('frees every tensor it creates (constant tensor count over repeated runs)', async () => {
+    const bytes = readDataset('multi-face', 'images', 'deepface_couple.jpg');
+    await pipeline.analyze(bytes);
+    const before = pipeline.tensorCount();
+    for (let i = 0; i < 3; i++) await pipeline.analyze(bytes);
+    expect(pipeline.tensorCount()).toBe(before);
+  });
+});
+
+describe('FacePipeline on bad input', () => {
+  async function codeOf(bytes: Uint8Array): Promise<string> {
+    try {
+      await pipeline.analyze(bytes);
+    } catch (e) {
+      if (isVisionError(e)) return e.code;
+      throw e;
+    }
+    return 'no error';
+  }
+
+  it('rejects zero bytes as empty_image', async () => {
+    expect(await codeOf(new Uint8Array(0))).toBe('empty_image');
+  });
+
+  it('rejects random bytes as unsupported_image_type', async () => {
+    expect(await codeOf(Uint8Array.from({ length: 4096 }, (_, i) => (i * 7919) % 251))).toBe('unsupported_image_type');
+  });
+
+  it('rejects a truncated JPEG as corrupt_image', async () => {
+    const full = readDataset('fr-examples', 'images', 'obama', 'examples__obama.jpg');
+    expect(await codeOf(full.subarray(0, Math.floor(full.length / 3)))).toBe('corrupt_image');
+  });
+
+  it('rejects random bytes behind a JPEG signature as corrupt_image', async () => {
+    const bytes = Uint8Array.from({ length: 4096 }, (_, i) => (i * 31) % 256);
+    bytes.set([0xff, 0xd8, 0xff, 0xe0], 0);
+    expect(await codeOf(bytes)).toBe('corrupt_image');
+  });
+});
