@@ -4,7 +4,8 @@ export type VisionErrorCode =
   | 'unsupported_image_type'
   | 'image_too_large'
   | 'corrupt_image'
-  | 'models_not_loaded';
+  | 'models_not_loaded'
+  | 'overloaded';
 
 export class VisionError extends Error {
   constructor(

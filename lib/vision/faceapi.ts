@@ -6,6 +6,7 @@
 import path from 'node:path';
 import { detectTfRuntime } from './human';
 import { EMBEDDER, LANDMARKS, packageDir } from './models';
+import { runtimeRequire } from './runtime-require';
 import type { RgbImage } from './types';
 
 type Tensor = { dispose(): void; data(): Promise<Float32Array>; shape: number[] };
@@ -23,7 +24,6 @@ interface FaceApiModule {
   nets: { faceLandmark68Net: FaceApiNet; faceRecognitionNet: FaceApiNet };
 }
 
-const runtimeRequire: NodeJS.Require = eval('require');
 
 export class FaceApiNets {
   private faceapi: FaceApiModule | undefined;

@@ -14,6 +14,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { DETECTOR, packageDir } from './models';
+import { runtimeRequire } from './runtime-require';
 import type { Detection, RgbImage } from './types';
 
 // Minimal structural types for what we use of tfjs and Human; their own typings reference
@@ -41,8 +42,6 @@ type HumanCtor = new (config: Record<string, unknown>) => HumanInstance;
 
 export type TfRuntime = 'tfjs-node' | 'wasm';
 
-// A `require` that bundlers leave alone: these packages are loaded from node_modules at run time.
-const runtimeRequire: NodeJS.Require = eval('require');
 
 function isInstalled(name: string): boolean {
   try {

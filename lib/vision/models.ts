@@ -4,6 +4,7 @@
  * by measurement on lfw-dev (docs/models.md).
  */
 import path from 'node:path';
+import { runtimeRequire } from './runtime-require';
 
 export interface ModelSpec {
   /** Stable id, stored with every embedding so templates of different models never mix. */
@@ -70,7 +71,7 @@ export const EMBEDDING_MODEL: EmbeddingModel = {
 
 /** Folder an npm package is installed in (works for packages whose `exports` hide package.json). */
 export function packageDir(packageName: string): string {
-  const entry = require.resolve(packageName);
+  const entry = runtimeRequire.resolve(packageName);
   const marker = `${path.sep}node_modules${path.sep}${packageName.split('/').join(path.sep)}${path.sep}`;
   const at = entry.lastIndexOf(marker);
   if (at < 0) throw new Error(`cannot locate the install folder of ${packageName} from ${entry}`);

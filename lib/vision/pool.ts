@@ -1,0 +1,91 @@
+/**
+ * Inference pool: worker threads (piscina), one FacePipeline each, and a bounded queue.
+ * Past the queue the pool refuses at once with `overloaded`, so a burst turns into quick
+ * 503s instead of ever-growing latency.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Piscina } from 'piscina';
+import { VisionError } from './errors';
+import type { AnalyzeOptions } from './pipeline';
+import type { Analyzer } from './recognize';
+import type { AnalyzeResult } from './types';
+import type { WorkerAnswer, WorkerTask } from './worker';
+
+export interface PoolOptions {
+  /** Worker threads; 0 = one per core. */
+  threads: number;
+  /** Requests that may wait for a free worker; more are refused as overloaded. */
+  maxQueue: number;
+  /** The bundled worker (scripts/build-worker.mjs). */
+  workerFile: string;
+}
+
+export function defaultWorkerFile(): string {
+  return path.join(process.cwd(), 'dist', 'vision-worker.js');
+}
+
+export class InferencePool implements Analyzer {
+  private readonly pool: Piscina;
+  readonly threads: number;
+  private warmed: Promise<{ loadMs: number; runtime: string }[]> | undefined;
+
+  constructor(options: Partial<PoolOptions> = {}) {
+    const workerFile = options.workerFile ?? defaultWorkerFile();
+    if (!fs.existsSync(workerFile)) {
+      throw new Error(`inference worker not built: ${workerFile} is missing (run \`npm run build:worker\`)`);
+    }
+    this.threads = options.threads || Math.max(1, os.availableParallelism());
+    this.pool = new Piscina({
+      filename: workerFile,
+      minThreads: this.threads,
+      maxThreads: this.threads,
+      maxQueue: options.maxQueue ?? this.threads * 4,
+      // Models take a second to load: never retire an idle worker.
+      idleTimeout: Number.POSITIVE_INFINITY,
+      // Each worker is one inference at a time; tfjs wasm is single-threaded per instance.
+      concurrentTasksPerWorker: 1,
+    });
+  }
+
+  /** Loads the models in every worker (all at once) and compiles their kernels. */
+  warmup(): Promise<{ loadMs: number; runtime: string }[]> {
+    this.warmed ??= Promise.all(
+      Array.from({ length: this.threads }, () =>
+        this.pool.run({ kind: 'warmup' } satisfies WorkerTask) as Promise<{ loadMs: number; runtime: string }>,
+      ),
+    );
+    return this.warmed;
+  }
+
+  /** Requests waiting for a worker (not counting those running). */
+  get queueDepth(): number {
+    return this.pool.queueSize;
+  }
+
+  async analyze(bytes: Uint8Array, options?: Partial<AnalyzeOptions>): Promise<AnalyzeResult> {
+    if (this.pool.queueSize >= this.pool.options.maxQueue) {
+      throw new VisionError('overloaded', 'All inference workers are busy and the queue is full; retry shortly.');
+    }
+    // Copy into a transferable buffer: the worker takes ownership, nothing is cloned twice.
+    const copy = new Uint8Array(bytes);
+    let answer: WorkerAnswer;
+    try {
+      const task: WorkerTask = { kind: 'analyze', bytes: copy, options };
+      answer = (await this.pool.run(task, { transferList: [copy.buffer] })) as WorkerAnswer;
+    } catch (e) {
+      if (e instanceof Error && e.message === 'Task queue is at limit') {
+        throw new VisionError('overloaded', 'All inference workers are busy and the queue is full; retry shortly.');
+      }
+      throw e;
+    }
+    if ('visionError' in answer) throw new VisionError(answer.visionError.code, answer.visionError.message);
+    if ('result' in answer) return answer.result;
+    throw new Error('inference worker answered an analyze task with a warm-up answer');
+  }
+
+  async dispose(): Promise<void> {
+    await this.pool.destroy();
+  }
+}
