@@ -90,3 +90,11 @@ export async function decodeImage(bytes: Uint8Array, limits: DecodeLimits = DEFA
     );
   }
 }
+
+/** JPEG bytes of an RGB image (aligned face crops kept with templates). */
+export async function encodeJpeg(image: { data: Uint8Array; width: number; height: number }, quality = 90): Promise<Uint8Array> {
+  const buf = await sharp(Buffer.from(image.data.buffer, image.data.byteOffset, image.data.byteLength), {
+    raw: { width: image.width, height: image.height, channels: 3 },
+  }).jpeg({ quality }).toBuffer();
+  return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+}

@@ -3,6 +3,7 @@
  * Weights ship inside npm packages; nothing is fetched. Which models are used was decided
  * by measurement on lfw-dev (docs/models.md).
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { runtimeRequire } from './runtime-require';
 
@@ -69,15 +70,15 @@ export const EMBEDDING_MODEL: EmbeddingModel = {
   targetFmr: 1e-3,
 };
 
-/** Folder an npm package is installed in (works for packages whose `exports` hide package.json). */
+/**
+ * Folder an npm package is installed in, found by the module search path rather than by
+ * resolving its entry point: Human's entry is its tfjs-node build, which a wasm install (and
+ * the standalone output) does not carry, and its `exports` map hides package.json.
+ */
 export function packageDir(packageName: string): string {
-  const entry = runtimeRequire.resolve(packageName);
-  const marker = `${path.sep}node_modules${path.sep}${packageName.split('/').join(path.sep)}${path.sep}`;
-  const at = entry.lastIndexOf(marker);
-  if (at < 0) throw new Error(`cannot locate the install folder of ${packageName} from ${entry}`);
-  return entry.slice(0, at + marker.length - 1);
-}
-
-export function modelFile(spec: ModelSpec, file: string): string {
-  return path.join(packageDir(spec.packageName), file);
+  for (const dir of runtimeRequire.resolve.paths(packageName) ?? []) {
+    const candidate = path.join(/* turbopackIgnore: true */ dir, packageName);
+    if (fs.existsSync(/* turbopackIgnore: true */ candidate)) return candidate;
+  }
+  throw new Error(`package ${packageName} is not installed (looked from ${__filename})`);
 }

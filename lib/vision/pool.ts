@@ -23,7 +23,7 @@ export interface PoolOptions {
 }
 
 export function defaultWorkerFile(): string {
-  return path.join(process.cwd(), 'dist', 'vision-worker.js');
+  return path.join(/* turbopackIgnore: true */ process.cwd(), 'dist', 'vision-worker.js');
 }
 
 export class InferencePool implements Analyzer {
@@ -33,7 +33,7 @@ export class InferencePool implements Analyzer {
 
   constructor(options: Partial<PoolOptions> = {}) {
     const workerFile = options.workerFile ?? defaultWorkerFile();
-    if (!fs.existsSync(workerFile)) {
+    if (!fs.existsSync(/* turbopackIgnore: true */ workerFile)) {
       throw new Error(`inference worker not built: ${workerFile} is missing (run \`npm run build:worker\`)`);
     }
     this.threads = options.threads || Math.max(1, os.availableParallelism());

@@ -3,6 +3,7 @@
  * roughly frontal face; accepted faces become templates (flip-averaged embeddings), refused
  * ones come back with reasons a person can act on.
  */
+import { isVisionError } from './errors';
 import { EMBEDDING_MODEL } from './models';
 import { ENROLMENT_QUALITY } from './quality';
 import type { Analyzer } from './recognize';
@@ -44,4 +45,62 @@ export async function checkEnrollmentImage(
     quality: main.quality,
     ...(main.chip ? { chip: main.chip } : {}),
   };
+}
+
+export type TemplateSource = 'camera' | 'upload' | 'api';
+
+/** Where accepted templates go (the registry), as enrolment sees it. All or none. */
+export interface TemplateSink {
+  addTemplates(
+    personId: string,
+    templates: { embedding: Float32Array; modelId: string; quality: number; source: TemplateSource; crop?: Uint8Array }[],
+  ): Promise<{ id: string }[]>;
+}
+
+export type RegisterResult =
+  | { index: number; accepted: true; faceId: string; quality: FaceQuality }
+  | { index: number; accepted: false; reasons: (RejectReason | 'unreadable')[]; quality?: FaceQuality; message?: string };
+
+/**
+ * register: runs every image through the quality gate and writes the accepted ones as
+ * templates of `personId` in one transaction. An unreadable image is refused on its own;
+ * the others still count.
+ */
+export async function registerFaces(
+  analyzer: Analyzer,
+  sink: TemplateSink,
+  personId: string,
+  images: Uint8Array[],
+  opts: { source: TemplateSource; keepCrops: boolean; encodeCrop: (chip: RgbImage) => Promise<Uint8Array> },
+): Promise<RegisterResult[]> {
+  const checks = await Promise.all(
+    images.map(async (bytes) => {
+      try {
+        return await checkEnrollmentImage(analyzer, bytes, { keepChip: opts.keepCrops });
+      } catch (e) {
+        if (isVisionError(e) && e.code !== 'overloaded') return { unreadable: e.message };
+        throw e;
+      }
+    }),
+  );
+  const accepted: { index: number; check: Extract<EnrollmentCheck, { accepted: true }> }[] = [];
+  checks.forEach((check, index) => {
+    if ('accepted' in check && check.accepted) accepted.push({ index, check });
+  });
+  const templates = await Promise.all(
+    accepted.map(async ({ check }) => ({
+      embedding: check.embedding,
+      modelId: check.modelId,
+      quality: check.quality.score,
+      source: opts.source,
+      ...(opts.keepCrops && check.chip ? { crop: await opts.encodeCrop(check.chip) } : {}),
+    })),
+  );
+  const written = templates.length ? await sink.addTemplates(personId, templates) : [];
+  const faceIdByIndex = new Map(accepted.map(({ index }, i) => [index, written[i].id]));
+  return checks.map((check, index): RegisterResult => {
+    if ('unreadable' in check) return { index, accepted: false, reasons: ['unreadable'], message: check.unreadable };
+    if (check.accepted) return { index, accepted: true, faceId: faceIdByIndex.get(index)!, quality: check.quality };
+    return { index, accepted: false, reasons: check.reasons, ...(check.quality ? { quality: check.quality } : {}) };
+  });
 }

@@ -7,5 +7,5 @@ import path from 'node:path';
  * tsx, jest, the bundled worker), else from the working directory.
  */
 export const runtimeRequire: NodeJS.Require = createRequire(
-  typeof __filename === 'string' ? __filename : path.join(process.cwd(), 'index.js'),
+  typeof __filename === 'string' ? __filename : path.join(/* turbopackIgnore: true */ process.cwd(), 'index.js'),
 );

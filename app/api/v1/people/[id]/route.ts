@@ -1,0 +1,23 @@
+import { readJson } from '@/lib/server/http';
+import { route } from '@/lib/server/route';
+import { updatePersonSchema } from '@/lib/server/schemas';
+
+export const runtime = 'nodejs';
+export const dynamic = 'force-dynamic';
+
+type Params = { id: string };
+
+export const GET = route<Params>('people.get', 'enroll', async ({ params, services }) =>
+  Response.json(await services.registry.getPerson(params.id)),
+);
+
+export const PATCH = route<Params>('people.update', 'enroll', async ({ req, params, services }) => {
+  const patch = await readJson(req, updatePersonSchema);
+  return Response.json(await services.registry.updatePerson(params.id, patch));
+});
+
+/** Erases the person and every template and crop. */
+export const DELETE = route<Params>('people.delete', 'enroll', async ({ params, services }) => {
+  await services.registry.deletePerson(params.id);
+  return new Response(null, { status: 204 });
+});

@@ -1,0 +1,29 @@
+import { getMetrics } from '@/lib/server/metrics';
+import { oneImage, readImages } from '@/lib/server/http';
+import { presentRecognized, presentTimings } from '@/lib/server/present';
+import { route } from '@/lib/server/route';
+import { EMBEDDING_MODEL } from '@/lib/vision/models';
+import { recognize } from '@/lib/vision/recognize';
+
+export const runtime = 'nodejs';
+export const dynamic = 'force-dynamic';
+
+/** Every face in the image, largest first, each named from the registry or `match: null`. */
+export const POST = route('recognize', 'recognize', async ({ req, services }) => {
+  const image = oneImage(await readImages(req, services.config.FACEREC_MAX_BODY_BYTES));
+  const result = await recognize(services.vision, services.registry, image, {
+    threshold: services.threshold,
+    analyze: { flip: services.config.FACEREC_FLIP_LIVE },
+  });
+  const metrics = getMetrics();
+  for (const f of result.faces) metrics.facesTotal.inc({ outcome: f.match ? 'matched' : 'unknown' });
+  for (const [stage, ms] of Object.entries(result.timings)) if (stage !== 'total' && ms !== undefined) metrics.stageSeconds.observe({ stage }, ms / 1000);
+  return Response.json({
+    faces: result.faces.map(presentRecognized),
+    width: result.width,
+    height: result.height,
+    threshold: result.threshold,
+    model: EMBEDDING_MODEL.id,
+    timings: presentTimings(result.timings),
+  });
+});

@@ -1,0 +1,8 @@
+/** Runs once when the server starts: load models and open the registry before the first request. */
+export async function register() {
+  if (process.env.NEXT_RUNTIME !== 'nodejs') return;
+  const { getServices } = await import('./lib/server/app');
+  getServices().catch(() => {
+    // Logged by getServices; /ready stays 503 and requests retry the start.
+  });
+}

@@ -1,0 +1,85 @@
+/**
+ * The server's services, created once per process and warmed at start (instrumentation.ts):
+ * the inference pool, the registry, the key store, the rate limiter. Kept on globalThis so
+ * every bundle Next builds (routes, instrumentation) shares the same instances.
+ */
+import { getRegistry } from '@/lib/registry';
+import type { Registry } from '@/lib/registry/registry';
+import { EMBEDDING_MODEL } from '@/lib/vision/models';
+import { InferencePool } from '@/lib/vision/pool';
+import { getConfig, type Config } from './config';
+import { PostgresKeyStore, SqliteKeyStore, type KeyStore } from './keys';
+import { getLogger } from './logger';
+import { getMetrics } from './metrics';
+import { RateLimiter } from './rate-limit';
+
+export interface Services {
+  config: Config;
+  vision: InferencePool;
+  registry: Registry;
+  keys: KeyStore;
+  limiter: RateLimiter;
+  /** Cosine similarity at or above which a face is named. */
+  threshold: number;
+  startedAt: number;
+}
+
+const globalKey = Symbol.for('facerec.services');
+type Holder = { [globalKey]?: { promise: Promise<Services>; ready?: Services; error?: unknown } };
+
+async function start(): Promise<Services> {
+  const t0 = performance.now();
+  const config = getConfig();
+  const log = getLogger();
+  const vision = new InferencePool({ threads: config.FACEREC_WORKERS, maxQueue: config.FACEREC_MAX_QUEUE });
+  const [registry] = await Promise.all([
+    getRegistry({ modelId: EMBEDDING_MODEL.id, dim: EMBEDDING_MODEL.dim }),
+    vision.warmup(),
+  ]);
+  const keys: KeyStore = config.FACEREC_DATABASE_URL ? new PostgresKeyStore(config.FACEREC_DATABASE_URL) : new SqliteKeyStore(config.FACEREC_DATA_DIR);
+  if (!config.FACEREC_ADMIN_KEY && (await keys.countByRole('admin')) === 0) {
+    const { key } = await keys.create('initial admin', 'admin');
+    // Printed once, on the first start only; only its hash is stored.
+    process.stdout.write(`\nfacerec: generated an admin API key (shown once, store it now):\n  ${key}\n\n`);
+  }
+  const size = registry.size();
+  if (size.staleTemplates > 0) {
+    log.warn({ staleTemplates: size.staleTemplates, model: EMBEDDING_MODEL.id }, 'templates of another embedding model need re-embedding; they are not searched');
+  }
+  getMetrics().setProbes({ queueDepth: () => vision.queueDepth, registrySize: () => registry.size() });
+  const services: Services = {
+    config,
+    vision,
+    registry,
+    keys,
+    limiter: new RateLimiter(config.FACEREC_RATE_LIMIT_PER_MINUTE),
+    threshold: config.FACEREC_MATCH_THRESHOLD ?? EMBEDDING_MODEL.threshold,
+    startedAt: Date.now(),
+  };
+  log.info({ ms: Math.round(performance.now() - t0), workers: vision.threads, people: size.people, templates: size.templates, database: config.FACEREC_DATABASE_URL ? 'postgres' : 'sqlite' }, 'facerec ready');
+  return services;
+}
+
+/** The services, starting them on first call. */
+export function getServices(): Promise<Services> {
+  const holder = globalThis as Holder;
+  if (!holder[globalKey]) {
+    const entry: NonNullable<Holder[typeof globalKey]> = { promise: start() };
+    holder[globalKey] = entry;
+    entry.promise.then(
+      (s) => { entry.ready = s; },
+      (e) => {
+        entry.error = e;
+        getLogger().error({ err: e }, 'facerec failed to start');
+        // Let a later request try again instead of failing forever.
+        delete holder[globalKey];
+      },
+    );
+  }
+  return holder[globalKey].promise;
+}
+
+/** The services if they are up, without waiting (for /ready and /health). */
+export function servicesIfReady(): Services | undefined {
+  return (globalThis as Holder)[globalKey]?.ready;
+}
