@@ -5,6 +5,7 @@
  */
 import { getRegistry } from '@/lib/registry';
 import type { Registry } from '@/lib/registry/registry';
+import { DEFAULT_DECODE_LIMITS } from '@/lib/vision/image';
 import { EMBEDDING_MODEL } from '@/lib/vision/models';
 import { InferencePool } from '@/lib/vision/pool';
 import { getConfig, type Config } from './config';
@@ -31,7 +32,11 @@ async function start(): Promise<Services> {
   const t0 = performance.now();
   const config = getConfig();
   const log = getLogger();
-  const vision = new InferencePool({ threads: config.FACEREC_WORKERS, maxQueue: config.FACEREC_MAX_QUEUE });
+  const vision = new InferencePool({
+    threads: config.FACEREC_WORKERS,
+    maxQueue: config.FACEREC_MAX_QUEUE,
+    pipeline: { decode: { ...DEFAULT_DECODE_LIMITS, maxPixels: config.FACEREC_MAX_IMAGE_PIXELS } },
+  });
   const [registry] = await Promise.all([
     getRegistry({ modelId: EMBEDDING_MODEL.id, dim: EMBEDDING_MODEL.dim }),
     vision.warmup(),

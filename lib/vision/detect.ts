@@ -1,13 +1,88 @@
 /**
  * Detect stage: every face in the image, largest first. Boxes stay in decoded-image pixels
  * here; the pipeline maps them to original pixels at the end.
+ *
+ * BlazeFace sees a square 256x256 input, and Human stretches whatever it is given to that
+ * square: a tall portrait came out with boxes three times the face's size. So the detector is
+ * fed squares only: an image near square is padded to one; a long image (a group photo, a
+ * panorama) is cut into overlapping squares along its long side, which also keeps small faces
+ * large enough for the detector. Candidates from all squares are merged.
  */
 import type { HumanDetector } from './human';
-import type { Detection, RgbImage } from './types';
+import type { Box, Detection, RgbImage } from './types';
+
+/** Aspect ratio up to which one padded square is used instead of tiles. */
+const MAX_PAD_ASPECT = 1.5;
+/** Overlap of neighbouring tiles, as a share of the tile side. */
+const TILE_OVERLAP = 0.25;
+/** Two boxes are one face when their IoU, or the share of the smaller one they share, exceeds these. */
+const MERGE_IOU = 0.3;
+const MERGE_CONTAINED = 0.6;
+
+interface Square {
+  x: number;
+  y: number;
+  side: number;
+}
+
+/** The squares to run the detector on, in image pixels (a square may extend past the image). */
+export function detectionSquares(width: number, height: number): Square[] {
+  const long = Math.max(width, height), short = Math.min(width, height);
+  if (long <= short * MAX_PAD_ASPECT) return [{ x: 0, y: 0, side: long }];
+  const step = short * (1 - TILE_OVERLAP);
+  const count = Math.ceil((long - short) / step) + 1;
+  const stride = count > 1 ? (long - short) / (count - 1) : 0;
+  return Array.from({ length: count }, (_, i) =>
+    width >= height ? { x: Math.round(i * stride), y: 0, side: short } : { x: 0, y: Math.round(i * stride), side: short },
+  );
+}
+
+/** Copies a square region of the image, black where it extends past the image. */
+function cropSquare(image: RgbImage, sq: Square): RgbImage {
+  const out = new Uint8Array(sq.side * sq.side * 3);
+  const x0 = Math.max(0, sq.x), x1 = Math.min(image.width, sq.x + sq.side);
+  for (let y = Math.max(0, sq.y); y < Math.min(image.height, sq.y + sq.side); y++) {
+    const src = (y * image.width + x0) * 3;
+    out.set(image.data.subarray(src, src + (x1 - x0) * 3), ((y - sq.y) * sq.side + (x0 - sq.x)) * 3);
+  }
+  return { data: out, width: sq.side, height: sq.side };
+}
+
+function overlap(a: Box, b: Box): { iou: number; ofSmaller: number } {
+  const w = Math.max(0, Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x));
+  const h = Math.max(0, Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y));
+  const inter = w * h;
+  const areaA = a.width * a.height, areaB = b.width * b.height;
+  return { iou: inter / (areaA + areaB - inter), ofSmaller: inter / Math.min(areaA, areaB) };
+}
+
+/** Greedy merge, best score first: a candidate overlapping a kept one is the same face. */
+export function mergeDetections(candidates: Detection[]): Detection[] {
+  const kept: Detection[] = [];
+  for (const c of [...candidates].sort((p, q) => q.score - p.score)) {
+    if (kept.every((k) => { const o = overlap(k.box, c.box); return o.iou <= MERGE_IOU && o.ofSmaller <= MERGE_CONTAINED; })) kept.push(c);
+  }
+  return kept;
+}
+
+/** Clips a box to the image. */
+function clip(box: Box, width: number, height: number): Box {
+  const x = Math.max(0, box.x), y = Math.max(0, box.y);
+  return { x, y, width: Math.min(width, box.x + box.width) - x, height: Math.min(height, box.y + box.height) - y };
+}
 
 export async function detectFaces(detector: HumanDetector, image: RgbImage): Promise<Detection[]> {
-  const found = await detector.detect(image);
-  return found
+  const squares = detectionSquares(image.width, image.height);
+  const candidates: Detection[] = [];
+  for (const sq of squares) {
+    const isWhole = squares.length === 1 && sq.side === image.width && sq.side === image.height;
+    const input = isWhole ? image : cropSquare(image, sq);
+    for (const d of await detector.detect(input)) {
+      const box = clip({ ...d.box, x: d.box.x + sq.x, y: d.box.y + sq.y }, image.width, image.height);
+      candidates.push({ ...d, box, keypoints: d.keypoints.map((p) => ({ x: p.x + sq.x, y: p.y + sq.y })) });
+    }
+  }
+  return mergeDetections(candidates)
     .filter((d) => d.box.width > 0 && d.box.height > 0)
     .sort((p, q) => q.box.width * q.box.height - p.box.width * p.box.height);
 }

@@ -114,7 +114,7 @@ export interface DetectorOptions {
   minFaceScore: number;
 }
 
-export const DEFAULT_DETECTOR_OPTIONS: DetectorOptions = { maxFaces: 50, minScore: 0.2, iouThreshold: 0.3, verify: true, minFaceScore: 0.5 };
+export const DEFAULT_DETECTOR_OPTIONS: DetectorOptions = { maxFaces: 50, minScore: 0.2, iouThreshold: 0.3, verify: true, minFaceScore: 0.88 };
 
 /** Human configured as a face detector only: BlazeFace boxes and keypoints, nothing else. */
 /** Input side of Human's face-mesh model, pixels. */
@@ -214,6 +214,7 @@ export class HumanDetector {
         detections.push({
           box: { x: f.box[0], y: f.box[1], width: f.box[2], height: f.box[3] },
           score: faceScores ? faceScores[i] : f.boxScore,
+          detectorScore: f.boxScore,
           keypoints: f.mesh.map(([x, y]) => ({ x, y })),
           boxSource: 'detector',
         });

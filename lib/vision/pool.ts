@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Piscina } from 'piscina';
 import { VisionError } from './errors';
-import type { AnalyzeOptions } from './pipeline';
+import type { AnalyzeOptions, PipelineSettings } from './pipeline';
 import type { Analyzer } from './recognize';
 import type { AnalyzeResult } from './types';
 import type { WorkerAnswer, WorkerTask } from './worker';
@@ -20,6 +20,8 @@ export interface PoolOptions {
   maxQueue: number;
   /** The bundled worker (scripts/build-worker.mjs). */
   workerFile: string;
+  /** Pipeline settings for every worker (image limits, detector). */
+  pipeline: Partial<PipelineSettings>;
 }
 
 export function defaultWorkerFile(): string {
@@ -46,6 +48,7 @@ export class InferencePool implements Analyzer {
       idleTimeout: Number.POSITIVE_INFINITY,
       // Each worker is one inference at a time; tfjs wasm is single-threaded per instance.
       concurrentTasksPerWorker: 1,
+      workerData: { pipeline: options.pipeline ?? {} },
     });
   }
 
@@ -65,9 +68,6 @@ export class InferencePool implements Analyzer {
   }
 
   async analyze(bytes: Uint8Array, options?: Partial<AnalyzeOptions>): Promise<AnalyzeResult> {
-    if (this.pool.queueSize >= this.pool.options.maxQueue) {
-      throw new VisionError('overloaded', 'All inference workers are busy and the queue is full; retry shortly.');
-    }
     // Copy into a transferable buffer: the worker takes ownership, nothing is cloned twice.
     const copy = new Uint8Array(bytes);
     let answer: WorkerAnswer;
@@ -75,7 +75,8 @@ export class InferencePool implements Analyzer {
       const task: WorkerTask = { kind: 'analyze', bytes: copy, options };
       answer = (await this.pool.run(task, { transferList: [copy.buffer] })) as WorkerAnswer;
     } catch (e) {
-      if (e instanceof Error && e.message === 'Task queue is at limit') {
+      // piscina's two ways of saying "no room": queue full, or no queue and every worker busy.
+      if (e instanceof Error && /^(Task queue is at limit|No task queue available)/.test(e.message)) {
         throw new VisionError('overloaded', 'All inference workers are busy and the queue is full; retry shortly.');
       }
       throw e;

@@ -38,8 +38,10 @@ export type ImageFormat = 'jpeg' | 'png' | 'webp';
 /** Output of the detector: where a face is, how sure, and a few coarse keypoints. */
 export interface Detection {
   box: Box;
-  /** Detector confidence, 0..1. */
+  /** Confidence that this is a face, 0..1: the face mesh's when verified, else BlazeFace's. */
   score: number;
+  /** BlazeFace's own score, 0..1. */
+  detectorScore: number;
   /** Keypoints: BlazeFace's 6, or the face mesh's 468 when verified with the mesh. */
   keypoints: Point[];
   /** What drew the box: BlazeFace's square, or the tighter box around the face mesh. */

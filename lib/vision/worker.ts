@@ -3,8 +3,9 @@
  * server's event loop never runs a model. Built to dist/vision-worker.js by
  * scripts/build-worker.mjs; the pool in pool.ts starts it.
  */
+import { workerData } from 'node:worker_threads';
 import { isVisionError, type VisionErrorCode } from './errors';
-import { FacePipeline, type AnalyzeOptions } from './pipeline';
+import { FacePipeline, type AnalyzeOptions, type PipelineSettings } from './pipeline';
 import type { AnalyzeResult } from './types';
 
 export type WorkerTask =
@@ -21,7 +22,8 @@ let pipeline: Promise<FacePipeline> | undefined;
 
 function loadPipeline(): Promise<FacePipeline> {
   pipeline ??= (async () => {
-    const p = new FacePipeline();
+    const settings = (workerData as { pipeline?: Partial<PipelineSettings> } | null)?.pipeline ?? {};
+    const p = new FacePipeline(settings);
     await p.load();
     // One small run compiles the wasm kernels, so the first real request is not slow.
     const grey = new Uint8Array(64 * 64 * 3).fill(128);
