@@ -56,10 +56,14 @@ function overlap(a: Box, b: Box): { iou: number; ofSmaller: number } {
   return { iou: inter / (areaA + areaB - inter), ofSmaller: inter / Math.min(areaA, areaB) };
 }
 
-/** Greedy merge, best score first: a candidate overlapping a kept one is the same face. */
+/**
+ * Greedy merge, strongest BlazeFace score first: a candidate overlapping a kept one is the same
+ * face. (The mesh confidence only filters: it saturates at 1.0 for a face and for a box several
+ * times too large around it alike.)
+ */
 export function mergeDetections(candidates: Detection[]): Detection[] {
   const kept: Detection[] = [];
-  for (const c of [...candidates].sort((p, q) => q.score - p.score)) {
+  for (const c of [...candidates].sort((p, q) => q.detectorScore - p.detectorScore)) {
     if (kept.every((k) => { const o = overlap(k.box, c.box); return o.iou <= MERGE_IOU && o.ofSmaller <= MERGE_CONTAINED; })) kept.push(c);
   }
   return kept;

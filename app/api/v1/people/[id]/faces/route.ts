@@ -25,7 +25,7 @@ export const POST = route<{ id: string }>('people.faces.add', 'enroll', async ({
     encodeCrop: encodeJpeg,
   });
   const person = await services.registry.getPerson(params.id);
-  const { templates: _templates, ...summary } = person;
+  const { templates, ...summary } = person;
   return Response.json({
     person: summary,
     accepted: results.filter((r) => r.accepted).length,

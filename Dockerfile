@@ -1,0 +1,25 @@
+# facerec: multi-stage build of the Next.js standalone output (the same commands as the README).
+# Models and tfjs' .wasm files come from npm packages; nothing is downloaded at run time.
+
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+# Toolchain for the native addons (better-sqlite3, hnswlib-node) built by npm ci.
+RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
+ENV NEXT_TELEMETRY_DISABLED=1
+COPY package.json package-lock.json .npmrc ./
+RUN npm ci
+COPY . .
+RUN npm run build
+
+FROM node:20-bookworm-slim AS run
+WORKDIR /app
+ENV NODE_ENV=production NEXT_TELEMETRY_DISABLED=1 PORT=8080 HOSTNAME=0.0.0.0 FACEREC_DATA_DIR=/data
+# .next/standalone holds the server, its node_modules, the inference worker, model weights and wasm.
+COPY --from=build --chown=node:node /app/.next/standalone ./
+RUN mkdir -p /data && chown node:node /data
+USER node
+VOLUME ["/data"]
+EXPOSE 8080
+HEALTHCHECK --interval=30s --timeout=3s --start-period=20s \
+  CMD node -e "fetch('http://127.0.0.1:'+process.env.PORT+'/api/v1/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+CMD ["node", "server.js"]

@@ -1,0 +1,101 @@
+/**
+ * npm run bench:load [-- --clients 50 --seconds 30]
+ *
+ * Starts the production server (like the API tests), then N concurrent clients post 640x480
+ * single-face JPEG frames to /api/v1/recognize for a fixed time, each sending its next frame
+ * when the previous answer arrives. Reports throughput, latency p50/p99 of answered frames,
+ * 503 (backpressure) and other error counts, and the server's RSS before and after. A first
+ * phase with one client gives the per-frame service time to compare against.
+ * Prints JSON and appends to docs/benchmarks.md. Traffic goes to 127.0.0.1 only.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import sharp from 'sharp';
+import { startServer } from '../tests/helpers/server';
+import { appendToBenchmarks, DATASETS_DIR, percentile } from './report';
+
+function arg(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
+}
+
+function rssMb(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN) / 1024;
+}
+
+async function phase(url: string, frame: Buffer, clients: number, seconds: number) {
+  const latencies: number[] = [];
+  const statuses = new Map<number, number>();
+  const end = Date.now() + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      while (Date.now() < end) {
+        const t = performance.now();
+        let status = 0;
+        try {
+          const res = await fetch(`${url}/api/v1/recognize`, { method: 'POST', headers: { 'content-type': 'image/jpeg' }, body: frame as BodyInit });
+          status = res.status;
+          await res.arrayBuffer();
+          if (status === 503) {
+            // Back off as a well-behaved client does on Retry-After (shortened for the benchmark).
+            await new Promise((r) => setTimeout(r, 50));
+          }
+        } catch {
+          status = -1;
+        }
+        statuses.set(status, (statuses.get(status) ?? 0) + 1);
+        if (status === 200) latencies.push(performance.now() - t);
+      }
+    }),
+  );
+  return {
+    clients,
+    seconds,
+    answered: latencies.length,
+    throughputPerS: latencies.length / seconds,
+    p50Ms: percentile(latencies, 50),
+    p99Ms: percentile(latencies, 99),
+    statuses: Object.fromEntries(statuses),
+  };
+}
+
+async function main() {
+  const clients = arg('clients', 50);
+  const seconds = arg('seconds', 30);
+  const frame = await sharp(path.join(DATASETS_DIR, 'fr-examples/images/obama/examples__obama.jpg'))
+    .resize(640, 480, { fit: 'contain', background: '#202020' }).jpeg({ quality: 85 }).toBuffer();
+  const server = await startServer({ env: { FACEREC_PUBLIC_RECOGNITION: 'true', FACEREC_WORKERS: '0', FACEREC_RATE_LIMIT_PER_MINUTE: '1000000' } });
+  try {
+    const pid = server.process.pid!;
+    // Warm both workers.
+    await phase(server.url, frame, 2, 3);
+    const rssBefore = rssMb(pid);
+    const single = await phase(server.url, frame, 1, Math.min(10, seconds));
+    const loaded = await phase(server.url, frame, clients, seconds);
+    const rssAfter = rssMb(pid);
+    const ready = await (await fetch(`${server.url}/api/v1/ready`)).json();
+    const report = { workers: ready.workers, single, loaded, rssBeforeMb: rssBefore, rssAfterMb: rssAfter };
+    console.log(JSON.stringify(report, null, 2));
+    const fiveXX = Object.entries(loaded.statuses).filter(([s]) => Number(s) >= 500 && Number(s) !== 503).reduce((n, [, c]) => n + c, 0);
+    appendToBenchmarks(
+      `bench:load, ${clients} clients x ${seconds} s, 640x480 one-face frames`,
+      [
+        `Command: \`npm run bench:load -- --clients ${clients} --seconds ${seconds}\` (server: production build, ${ready.workers} inference workers, flip-averaged live embeddings)`,
+        '',
+        '| phase | clients | answered/s | p50 ms | p99 ms | 503 | other 5xx | errors |',
+        '|---|---|---|---|---|---|---|---|',
+        ...[single, loaded].map((p, i) => `| ${i ? 'loaded' : 'single client'} | ${p.clients} | ${p.throughputPerS.toFixed(1)} | ${p.p50Ms.toFixed(0)} | ${p.p99Ms.toFixed(0)} | ${p.statuses[503] ?? 0} | ${i ? fiveXX : 0} | ${p.statuses[-1] ?? 0} |`),
+        '',
+        `Server RSS: ${rssBefore.toFixed(0)} MB before the loaded phase, ${rssAfter.toFixed(0)} MB after. Expected throughput with ${ready.workers} workers: about ${ready.workers} x the single-client rate.`,
+      ].join('\n'),
+    );
+  } finally {
+    await server.stop();
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
