@@ -1,0 +1,217 @@
+/**
+ * Input rules of the registry, shared by both backends and by import. Every function either
+ * returns the value as it will be stored or throws `RegistryError('invalid_input')`, so a
+ * write that fails validation never reaches the database.
+ */
+import { RegistryError, TEMPLATE_SOURCES, type NewTemplate, type TemplateSource } from './registry';
+
+export const NAME_MAX_CHARS = 200;
+export const EXTERNAL_ID_MAX_CHARS = 200;
+/** Serialised metadata, UTF-8 bytes. */
+export const METADATA_MAX_BYTES = 16 * 1024;
+export const METADATA_MAX_DEPTH = 8;
+export const TEMPLATES_MAX_PER_CALL = 100;
+export const CROP_MAX_BYTES = 512 * 1024;
+/** Embedding models are named like `resnet34-dlibchip150-v1`. */
+export const MODEL_ID_MAX_CHARS = 100;
+
+const CONTROL_CHARS = /\p{Cc}/u;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+function invalid(message: string): never {
+  throw new RegistryError('invalid_input', message);
+}
+
+/** Lower-case canonical UUID, the only id form the registry issues or accepts. */
+export function isUuid(id: unknown): id is string {
+  return typeof id === 'string' && UUID.test(id);
+}
+
+/** NFC, trimmed of Unicode white space, 1..200 code points, no control characters. */
+export function normaliseName(name: unknown): string {
+  if (typeof name !== 'string') invalid('name must be a string');
+  const trimmed = name.normalize('NFC').trim();
+  const length = [...trimmed].length;
+  if (length < 1) invalid('name must not be empty');
+  if (length > NAME_MAX_CHARS) invalid(`name is ${length} characters long; at most ${NAME_MAX_CHARS} are allowed`);
+  if (CONTROL_CHARS.test(trimmed)) invalid('name must not contain control characters');
+  return trimmed;
+}
+
+/**
+ * Key that orders and searches names: accents stripped, lower case. Computed here rather than
+ * by SQL so SQLite and PostgreSQL (whatever its locale) order and match identically.
+ */
+export function nameKey(text: string): string {
+  return text.normalize('NFKD').replace(/\p{Mn}/gu, '').toLowerCase().normalize('NFC');
+}
+
+/** Opaque to the registry: kept exactly as given, 1..200 code points, no control characters. */
+export function normaliseExternalId(externalId: unknown): string | null {
+  if (externalId === undefined || externalId === null) return null;
+  if (typeof externalId !== 'string') invalid('externalId must be a string or null');
+  const length = [...externalId].length;
+  if (length < 1 || length > EXTERNAL_ID_MAX_CHARS) invalid(`externalId must be 1..${EXTERNAL_ID_MAX_CHARS} characters`);
+  if (CONTROL_CHARS.test(externalId)) invalid('externalId must not contain control characters');
+  return externalId;
+}
+
+function checkJsonValue(value: unknown, depth: number, path: string): void {
+  if (depth > METADATA_MAX_DEPTH) invalid(`metadata is nested deeper than ${METADATA_MAX_DEPTH} levels`);
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return;
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) invalid(`metadata${path} is not a finite number`);
+    return;
+  }
+  if (Array.isArray(value)) {
+    value.forEach((item, i) => checkJsonValue(item, depth + 1, `${path}[${i}]`));
+    return;
+  }
+  if (typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    for (const [key, item] of Object.entries(value)) checkJsonValue(item, depth + 1, `${path}.${key}`);
+    return;
+  }
+  invalid(`metadata${path} is not a JSON value`);
+}
+
+/** A plain JSON object (or null) of at most 16 KiB; returns its JSON text as stored. */
+export function serialiseMetadata(metadata: unknown): string | null {
+  if (metadata === undefined || metadata === null) return null;
+  if (typeof metadata !== 'object' || Array.isArray(metadata) || Object.getPrototypeOf(metadata) !== Object.prototype) {
+    invalid('metadata must be a JSON object or null');
+  }
+  checkJsonValue(metadata, 1, '');
+  const text = JSON.stringify(metadata);
+  const bytes = Buffer.byteLength(text, 'utf8');
+  if (bytes > METADATA_MAX_BYTES) invalid(`metadata is ${bytes} bytes as JSON; at most ${METADATA_MAX_BYTES} are allowed`);
+  return text;
+}
+
+/** Checks length and finiteness and returns a unit-length copy (inputs are never modified). */
+export function normaliseEmbedding(embedding: unknown, dim: number): Float32Array {
+  if (!(embedding instanceof Float32Array)) invalid('embedding must be a Float32Array');
+  if (embedding.length !== dim) invalid(`embedding has ${embedding.length} values; this registry stores ${dim}`);
+  let sumSquares = 0;
+  for (let i = 0; i < dim; i++) {
+    const x = embedding[i];
+    if (!Number.isFinite(x)) invalid(`embedding value ${i} is not finite`);
+    sumSquares += x * x;
+  }
+  const norm = Math.sqrt(sumSquares);
+  if (!(norm > 1e-12) || !Number.isFinite(norm)) invalid('embedding has zero (or overflowing) length');
+  const unit = new Float32Array(dim);
+  for (let i = 0; i < dim; i++) unit[i] = embedding[i] / norm;
+  return unit;
+}
+
+export function checkModelId(modelId: unknown): string {
+  if (typeof modelId !== 'string' || modelId.length < 1 || modelId.length > MODEL_ID_MAX_CHARS || CONTROL_CHARS.test(modelId)) {
+    invalid(`model id must be a string of 1..${MODEL_ID_MAX_CHARS} characters`);
+  }
+  return modelId;
+}
+
+export function checkQuality(quality: unknown): number {
+  if (typeof quality !== 'number' || !Number.isFinite(quality) || quality < 0 || quality > 1) {
+    invalid('quality must be a number from 0 to 1');
+  }
+  return quality;
+}
+
+export function checkSource(source: unknown): TemplateSource {
+  if (!TEMPLATE_SOURCES.includes(source as TemplateSource)) invalid(`source must be one of ${TEMPLATE_SOURCES.join(', ')}`);
+  return source as TemplateSource;
+}
+
+/** JPEG bytes (they start with the SOI marker FF D8 FF), at most 512 KiB. */
+export function checkCrop(crop: unknown): Uint8Array {
+  if (!(crop instanceof Uint8Array)) invalid('crop must be a Uint8Array of JPEG bytes');
+  if (crop.length > CROP_MAX_BYTES) invalid(`crop is ${crop.length} bytes; at most ${CROP_MAX_BYTES} are allowed`);
+  if (crop.length < 3 || crop[0] !== 0xff || crop[1] !== 0xd8 || crop[2] !== 0xff) invalid('crop is not a JPEG');
+  return crop;
+}
+
+/** A new template as stored, before ids and timestamps are given. */
+export interface CheckedTemplate {
+  embedding: Float32Array;
+  modelId: string;
+  quality: number;
+  source: TemplateSource;
+  crop: Uint8Array | null;
+}
+
+/**
+ * Validates a batch of new templates for a registry serving `modelId` at `dim`. Templates of
+ * another model are refused: search could never use them, so accepting them hides a bug.
+ */
+export function checkNewTemplates(templates: unknown, modelId: string, dim: number, keepCrops: boolean): CheckedTemplate[] {
+  if (!Array.isArray(templates)) invalid('templates must be an array');
+  if (templates.length > TEMPLATES_MAX_PER_CALL) invalid(`at most ${TEMPLATES_MAX_PER_CALL} templates per call`);
+  return templates.map((t: NewTemplate, i): CheckedTemplate => {
+    if (typeof t !== 'object' || t === null) invalid(`template ${i} is not an object`);
+    if (t.modelId !== modelId) invalid(`template ${i} is of model "${String(t.modelId)}"; this registry serves "${modelId}"`);
+    try {
+      return {
+        embedding: normaliseEmbedding(t.embedding, dim),
+        modelId,
+        quality: checkQuality(t.quality),
+        source: checkSource(t.source),
+        // Checked even when dropped, so a caller's bug shows up whatever the setting.
+        crop: t.crop === undefined || t.crop === null ? null : keepCrops ? checkCrop(t.crop) : (checkCrop(t.crop), null),
+      };
+    } catch (e) {
+      if (e instanceof RegistryError) invalid(`template ${i}: ${e.message}`);
+      throw e;
+    }
+  });
+}
+
+export function checkPageLimit(limit: unknown): number {
+  if (limit === undefined) return 50;
+  if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > 500) invalid('limit must be an integer from 1 to 500');
+  return limit;
+}
+
+/** Page cursor: the sort key of the last person of the previous page, base64url JSON. */
+export interface PageCursor {
+  nameKey: string;
+  id: string;
+}
+
+export function encodeCursor(cursor: PageCursor): string {
+  return Buffer.from(JSON.stringify([cursor.nameKey, cursor.id]), 'utf8').toString('base64url');
+}
+
+export function decodeCursor(cursor: unknown): PageCursor | null {
+  if (cursor === undefined || cursor === null) return null;
+  if (typeof cursor !== 'string') invalid('cursor must be a string');
+  try {
+    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && isUuid(value[1])) {
+      return { nameKey: value[0], id: value[1] };
+    }
+  } catch {
+    // fall through to the error below
+  }
+  invalid('cursor is not one this registry issued');
+}
+
+/** Float32 little-endian bytes of a vector, as stored in BLOB / bytea columns. */
+export function embeddingToBytes(embedding: Float32Array): Buffer {
+  const bytes = Buffer.alloc(embedding.length * 4);
+  for (let i = 0; i < embedding.length; i++) bytes.writeFloatLE(embedding[i], i * 4);
+  return bytes;
+}
+
+export function bytesToEmbedding(bytes: Uint8Array): Float32Array {
+  if (bytes.length % 4 !== 0) throw new Error(`stored embedding has ${bytes.length} bytes, not a multiple of 4`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const out = new Float32Array(bytes.length / 4);
+  for (let i = 0; i < out.length; i++) out[i] = view.getFloat32(i * 4, true);
+  return out;
+}
+
+/** Wall-clock time as stored: ISO 8601 UTC with milliseconds, which both backends keep exactly. */
+export function nowIso(): string {
+  return new Date().toISOString();
+}
