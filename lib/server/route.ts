@@ -37,6 +37,7 @@ export function toApiError(e: unknown): ApiError {
     return new ApiError(e.code as ErrorCode, e.message);
   }
   if (isRegistryError(e)) {
+    if (e.code === 'closed') return new ApiError('not_ready', 'The registry is closed (shutting down).', undefined, 5);
     const map: Record<string, ErrorCode> = { not_found: 'not_found', invalid_input: 'validation_failed', conflict: 'conflict' };
     const code = map[e.code];
     if (code) return new ApiError(code, e.message);

@@ -112,9 +112,15 @@ export interface DetectorOptions {
    */
   verify: boolean;
   minFaceScore: number;
+  /**
+   * BlazeFace score from which a candidate needs no second opinion: the mesh misjudges some
+   * real faces in unusual poses (a face half under hair, bent over a table: BlazeFace 0.91,
+   * mesh 0.05), while no non-face in the no-face set scored above 0.83.
+   */
+  trustDetectorScore: number;
 }
 
-export const DEFAULT_DETECTOR_OPTIONS: DetectorOptions = { maxFaces: 50, minScore: 0.2, iouThreshold: 0.3, verify: true, minFaceScore: 0.88 };
+export const DEFAULT_DETECTOR_OPTIONS: DetectorOptions = { maxFaces: 50, minScore: 0.2, iouThreshold: 0.3, verify: true, minFaceScore: 0.88, trustDetectorScore: 0.88 };
 
 /** Human configured as a face detector only: BlazeFace boxes and keypoints, nothing else. */
 /** Input side of Human's face-mesh model, pixels. */
@@ -210,10 +216,10 @@ export class HumanDetector {
       const faceScores = this.options.verify && result.face.length ? await this.meshScores(input, image, result.face.map((f) => f.box)) : undefined;
       const detections: Detection[] = [];
       result.face.forEach((f, i) => {
-        if (faceScores && faceScores[i] < this.options.minFaceScore) return;
+        if (faceScores && faceScores[i] < this.options.minFaceScore && f.boxScore < this.options.trustDetectorScore) return;
         detections.push({
           box: { x: f.box[0], y: f.box[1], width: f.box[2], height: f.box[3] },
-          score: faceScores ? faceScores[i] : f.boxScore,
+          score: faceScores ? Math.max(faceScores[i], f.boxScore) : f.boxScore,
           detectorScore: f.boxScore,
           keypoints: f.mesh.map(([x, y]) => ({ x, y })),
           boxSource: 'detector',

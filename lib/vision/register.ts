@@ -7,6 +7,7 @@ import { isVisionError } from './errors';
 import { EMBEDDING_MODEL } from './models';
 import { ENROLMENT_QUALITY } from './quality';
 import type { Analyzer } from './recognize';
+import type { TemplateSource } from '@/lib/registry/registry';
 import type { FaceQuality, QualityReason, RgbImage } from './types';
 
 export type RejectReason = 'no-face' | 'several-faces' | QualityReason;
@@ -46,8 +47,6 @@ export async function checkEnrollmentImage(
     ...(main.chip ? { chip: main.chip } : {}),
   };
 }
-
-export type TemplateSource = 'camera' | 'upload' | 'api';
 
 /** Where accepted templates go (the registry), as enrolment sees it. All or none. */
 export interface TemplateSink {

@@ -22,7 +22,7 @@ export const POST = route('verify', 'recognize', async ({ req, services }) => {
   if (personId) {
     await services.registry.getPerson(personId); // 404 before any inference
     const probe = await mainFace(services.vision, oneImage(input, 'image'), 'the image');
-    const hit = services.registry.search(probe, services.registry.size().people, -1).find((h) => h.personId === personId);
+    const hit = services.registry.scorePerson(personId, probe);
     if (!hit) throw new ApiError('conflict', 'The person has no templates of the current model to compare with.');
     similarity = hit.similarity;
   } else {
