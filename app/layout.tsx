@@ -1,5 +1,6 @@
 import type { Metadata, Viewport } from 'next';
-import Link from 'next/link';
+import { ApiKeyField } from '@/components/ApiKeyField';
+import { NavLinks } from '@/components/NavLinks';
 import './globals.css';
 
 export const metadata: Metadata = {
@@ -7,29 +8,30 @@ export const metadata: Metadata = {
   description: 'Self-hosted real-time face recognition',
 };
 
-export const viewport: Viewport = { width: 'device-width', initialScale: 1 };
-
-const NAV = [
-  { href: '/', label: 'Recognize' },
-  { href: '/register', label: 'Register' },
-  { href: '/people', label: 'People' },
-];
+export const viewport: Viewport = { width: 'device-width', initialScale: 1, themeColor: '#020617' };
 
 export default function RootLayout({ children }: { children: React.ReactNode }) {
   return (
     <html lang="en">
       <body className="min-h-screen">
-        <header className="border-b border-slate-800">
-          <nav className="mx-auto flex max-w-5xl items-center gap-6 px-4 py-3" aria-label="Main">
-            <span className="font-semibold tracking-tight text-sky-300">facerec</span>
-            {NAV.map((item) => (
-              <Link key={item.href} href={item.href} className="text-slate-300 hover:text-white focus:outline-none focus-visible:ring-2 focus-visible:ring-sky-400 rounded">
-                {item.label}
-              </Link>
-            ))}
-          </nav>
+        <a
+          href="#main"
+          className="sr-only rounded bg-sky-500 px-3 py-2 text-slate-950 focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-30"
+        >
+          Skip to content
+        </a>
+        <header className="relative border-b border-slate-800">
+          <div className="mx-auto flex max-w-5xl flex-wrap items-center gap-x-2 gap-y-2 px-3 py-3 sm:gap-x-6 sm:px-4">
+            <span className="text-sm font-semibold tracking-tight text-sky-300 sm:text-base">facerec</span>
+            <nav aria-label="Main">
+              <NavLinks />
+            </nav>
+            <ApiKeyField />
+          </div>
         </header>
-        <main className="mx-auto max-w-5xl px-4 py-6">{children}</main>
+        <main id="main" className="mx-auto max-w-5xl px-4 py-6">
+          {children}
+        </main>
       </body>
     </html>
   );

@@ -39,18 +39,30 @@ export interface TrackedFace {
   hits: number;
   /** Answers in a row it has been missing from (it coasts on its velocity meanwhile). */
   missed: number;
+  /** Seen in at least `minHits` answers: worth showing (a one-answer detection may be a false one). */
+  confirmed: boolean;
   lastSeenMs: number;
 }
 
 export interface TrackerOptions {
+  /**
+   * Answers a face must be seen in before its track is confirmed. Until then a single miss
+   * drops it, so a detector's one-frame false face never shows.
+   */
+  minHits: number;
   /** A face continues a track only if its box overlaps the track's predicted box at least this much (IoU). */
   minIou: number;
   /** How many recent answers vote on a track's label. */
   voteWindow: number;
   /** A track is dropped after missing from more than this many answers in a row... */
   maxMissed: number;
-  /** ...or when it has not been seen for this long (ms), answers or not. */
+  /**
+   * ...or when it has not been seen for this long (ms), answers or not (the server went quiet).
+   * With slow answers the limit stretches to `maxAgeAnswers` answer intervals, so a track
+   * does not expire while the next answer is merely on its way.
+   */
   maxAgeMs: number;
+  maxAgeAnswers: number;
   /** Weight of a new measurement against the prediction, 0..1 (1 = no smoothing). */
   boxGain: number;
   /** Weight of a new velocity estimate against the previous one, 0..1. */
@@ -64,10 +76,12 @@ export interface TrackerOptions {
 }
 
 export const DEFAULT_TRACKER_OPTIONS: TrackerOptions = {
+  minHits: 2,
   minIou: 0.2,
   voteWindow: 5,
   maxMissed: 2,
   maxAgeMs: 1500,
+  maxAgeAnswers: 2.5,
   boxGain: 0.7,
   velocityGain: 0.5,
   maxPredictMs: 400,
@@ -97,6 +111,7 @@ interface Track {
 }
 
 const UNKNOWN = '\u0000unknown';
+const MAX_INTERVAL_SAMPLE_MS = 4000;
 
 export function iou(a: Box, b: Box): number {
   const x1 = Math.max(a.x, b.x);
@@ -153,6 +168,8 @@ export class FaceTracker {
   private tracks: Track[] = [];
   private nextId = 1;
   private lastUpdateMs = -Infinity;
+  /** Smoothed time between the frames of successive answers, ms (null before two answers). */
+  private answerIntervalMs: number | null = null;
 
   constructor(options: Partial<TrackerOptions> = {}) {
     this.opts = { ...DEFAULT_TRACKER_OPTIONS, ...options };
@@ -164,9 +181,15 @@ export class FaceTracker {
    */
   update(observations: Observation[], frameMs: number): TrackedFace[] {
     if (frameMs < this.lastUpdateMs) return this.view(this.tracks, frameMs, false);
-    this.lastUpdateMs = frameMs;
     const o = this.opts;
-    this.tracks = this.tracks.filter((t) => frameMs - t.lastSeenMs <= o.maxAgeMs);
+    const maxAge = this.maxAgeMs();
+    this.tracks = this.tracks.filter((t) => frameMs - t.lastSeenMs <= maxAge);
+    if (Number.isFinite(this.lastUpdateMs)) {
+      // A long silence (server down) is not the answer rate: cap what one gap can teach.
+      const interval = Math.min(frameMs - this.lastUpdateMs, MAX_INTERVAL_SAMPLE_MS);
+      this.answerIntervalMs = this.answerIntervalMs === null ? interval : this.answerIntervalMs + 0.3 * (interval - this.answerIntervalMs);
+    }
+    this.lastUpdateMs = frameMs;
 
     // Candidate pairs by overlap with where each track should be now, best first (greedy).
     const predicted = this.tracks.map((t) => this.extrapolate(t, frameMs));
@@ -190,7 +213,7 @@ export class FaceTracker {
     }
 
     for (let t = 0; t < this.tracks.length; t++) if (!trackTaken.has(t)) this.tracks[t].missed++;
-    this.tracks = this.tracks.filter((t) => t.missed <= o.maxMissed);
+    this.tracks = this.tracks.filter((t) => t.missed <= (t.hits >= o.minHits ? o.maxMissed : 0));
 
     observations.forEach((obs, f) => {
       if (obsTaken.has(f)) return;
@@ -212,7 +235,8 @@ export class FaceTracker {
 
   /** The live tracks with boxes moved on to `nowMs` (for drawing between answers). */
   predict(nowMs: number): TrackedFace[] {
-    const live = this.tracks.filter((t) => nowMs - t.lastSeenMs <= this.opts.maxAgeMs);
+    const maxAge = this.maxAgeMs();
+    const live = this.tracks.filter((t) => nowMs - t.lastSeenMs <= maxAge);
     return this.view(live, nowMs, true);
   }
 
@@ -220,6 +244,12 @@ export class FaceTracker {
   reset(): void {
     this.tracks = [];
     this.lastUpdateMs = -Infinity;
+    this.answerIntervalMs = null;
+  }
+
+  /** How long an unseen track lives: the configured time, stretched for slow answers. */
+  maxAgeMs(): number {
+    return Math.max(this.opts.maxAgeMs, (this.answerIntervalMs ?? 0) * this.opts.maxAgeAnswers);
   }
 
   private extrapolate(t: Track, atMs: number): Box {
@@ -265,6 +295,7 @@ export class FaceTracker {
       confidence: elect(t.votes, t.labelKey).share,
       hits: t.hits,
       missed: t.missed,
+      confirmed: t.hits >= this.opts.minHits,
       lastSeenMs: t.lastSeenMs,
     }));
   }
