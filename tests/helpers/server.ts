@@ -90,7 +90,10 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   }
   const end = async (signal: NodeJS.Signals) => {
     if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    // Next's graceful close waits for open keep-alive connections; do not wait forever.
+    const forced = setTimeout(() => child.kill('SIGKILL'), 8000);
     await exited;
+    clearTimeout(forced);
   };
   return { url, port, adminKey, dataDir, process: child, output: () => output, stop: () => end('SIGTERM'), kill: () => end('SIGKILL') };
 }
