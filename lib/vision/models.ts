@@ -66,7 +66,7 @@ export interface EmbeddingModel {
 export const EMBEDDING_MODEL: EmbeddingModel = {
   id: 'resnet34-dlibchip150-v1',
   dim: 128,
-  threshold: 0.9307,
+  threshold: 0.9303,
   targetFmr: 1e-3,
 };
 
