@@ -118,9 +118,15 @@ export interface DetectorOptions {
    * mesh 0.05), while no non-face in the no-face set scored above 0.83.
    */
   trustDetectorScore: number;
+  /**
+   * Otherwise a candidate passes when BlazeFace's and the mesh's scores add up to this: the
+   * deep-funneled LFW faces that neither model was sure of scored (0.72, 0.74) and (0.69,
+   * 0.86), the worst non-faces (0.43, 0.82) for a cat and (0.70, 0.56) for a dog.
+   */
+  minCombinedScore: number;
 }
 
-export const DEFAULT_DETECTOR_OPTIONS: DetectorOptions = { maxFaces: 50, minScore: 0.2, iouThreshold: 0.3, verify: true, minFaceScore: 0.88, trustDetectorScore: 0.88 };
+export const DEFAULT_DETECTOR_OPTIONS: DetectorOptions = { maxFaces: 50, minScore: 0.2, iouThreshold: 0.3, verify: true, minFaceScore: 0.88, trustDetectorScore: 0.88, minCombinedScore: 1.35 };
 
 /** Human configured as a face detector only: BlazeFace boxes and keypoints, nothing else. */
 /** Input side of Human's face-mesh model, pixels. */
@@ -188,6 +194,11 @@ export class HumanDetector {
     this.tf = tf;
   }
 
+  private passesVerification(detectorScore: number, meshScore: number): boolean {
+    const o = this.options;
+    return meshScore >= o.minFaceScore || detectorScore >= o.trustDetectorScore || detectorScore + meshScore >= o.minCombinedScore;
+  }
+
   /** Face-mesh confidence (0..1) for each box, each crop prepared as Human prepares it. */
   private async meshScores(input: Tensor, image: RgbImage, boxes: [number, number, number, number][]): Promise<number[]> {
     const tf = this.tf!;
@@ -216,7 +227,7 @@ export class HumanDetector {
       const faceScores = this.options.verify && result.face.length ? await this.meshScores(input, image, result.face.map((f) => f.box)) : undefined;
       const detections: Detection[] = [];
       result.face.forEach((f, i) => {
-        if (faceScores && faceScores[i] < this.options.minFaceScore && f.boxScore < this.options.trustDetectorScore) return;
+        if (faceScores && !this.passesVerification(f.boxScore, faceScores[i])) return;
         detections.push({
           box: { x: f.box[0], y: f.box[1], width: f.box[2], height: f.box[3] },
           score: faceScores ? Math.max(faceScores[i], f.boxScore) : f.boxScore,
