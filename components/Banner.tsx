@@ -1,3 +1,4 @@
+import { buttonClass } from './styles';
 /**
  * A message box. `tone` picks the colours and the ARIA role: problems the user must know about
  * now are alerts; waits and information are polite status messages.
@@ -29,5 +30,23 @@ export function Banner({
       </div>
       {action}
     </div>
+  );
+}
+
+/** The camera could not start: why, and a button to try again. */
+export function CameraErrorBanner({ message, onRetry, hint }: { message: string | null; onRetry: () => void; hint?: string }) {
+  return (
+    <Banner
+      tone="error"
+      title="No camera"
+      action={
+        <button type="button" className={buttonClass.secondary} onClick={onRetry}>
+          Try again
+        </button>
+      }
+    >
+      {message}
+      {hint ? ` ${hint}` : null}
+    </Banner>
   );
 }

@@ -7,7 +7,7 @@ import { canvasThumbnail, captureFrame } from '@/lib/client/camera';
 import { abortableSleep } from '@/lib/client/frame-loop';
 import { describeError, describeReason } from '@/lib/client/messages';
 import { useAppStore } from '@/lib/client/store';
-import { Banner } from './Banner';
+import { Banner, CameraErrorBanner } from './Banner';
 import { PhotoUpload } from './PhotoUpload';
 import { buttonClass, inputClass } from './styles';
 import { useCamera } from './use-camera';
@@ -318,17 +318,7 @@ export function EnrollWizard() {
                   )}
                 </div>
                 {cameraStatus === 'error' && (
-                  <Banner
-                    tone="error"
-                    title="No camera"
-                    action={
-                      <button type="button" className={buttonClass.secondary} onClick={() => void startCamera()}>
-                        Try again
-                      </button>
-                    }
-                  >
-                    {cameraError} You can upload photos instead.
-                  </Banner>
+                  <CameraErrorBanner message={cameraError} onRetry={() => void startCamera()} hint="You can upload photos instead." />
                 )}
               </div>
 

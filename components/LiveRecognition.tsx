@@ -10,7 +10,7 @@ import { describeError, secondsText } from '@/lib/client/messages';
 import { drawFaces } from '@/lib/client/overlay';
 import { INITIAL_STATS, useAppStore, type ShownFace } from '@/lib/client/store';
 import { FaceTracker, type TrackedFace } from '@/lib/vision/track';
-import { Banner } from './Banner';
+import { Banner, CameraErrorBanner } from './Banner';
 import { FaceList } from './FaceList';
 import { LiveStatsReadout } from './LiveStatsReadout';
 import { buttonClass } from './styles';
@@ -155,17 +155,7 @@ export function LiveRecognition() {
         </Banner>
       )}
       {cameraStatus === 'error' && (
-        <Banner
-          tone="error"
-          title="No camera"
-          action={
-            <button type="button" className={buttonClass.secondary} onClick={() => void startCamera()}>
-              Try again
-            </button>
-          }
-        >
-          {cameraError}
-        </Banner>
+        <CameraErrorBanner message={cameraError} onRetry={() => void startCamera()} />
       )}
 
       <div className="grid gap-4 lg:grid-cols-[1fr_16rem]">

@@ -52,24 +52,9 @@ export interface RecognizeResult {
   timings: Record<string, number>;
 }
 
-export interface Person {
-  id: string;
-  name: string;
-  externalId: string | null;
-  metadata: Record<string, unknown> | null;
-  createdAt: string;
-  updatedAt: string;
-  templateCount: number;
-}
-
-export interface Template {
-  id: string;
-  modelId: string;
-  quality: number;
-  source: 'camera' | 'upload' | 'api';
-  createdAt: string;
-  hasCrop: boolean;
-}
+// The API answers the registry's own value types (type-only import: no server code reaches the browser).
+export type { Person, Template } from '@/lib/registry/registry';
+import type { Person, Template } from '@/lib/registry/registry';
 
 export type PersonDetail = Person & { templates: Template[] };
 
