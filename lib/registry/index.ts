@@ -4,8 +4,7 @@
  */
 import path from 'node:path';
 import { getConfig } from '@/lib/server/config';
-import type { AnnOptions } from './ann-index';
-import { IndexedRegistry } from './indexed-registry';
+import { IndexedRegistry, type IndexedRegistryOptions } from './indexed-registry';
 import { PostgresStore } from './postgres';
 import { RegistryError, type Registry } from './registry';
 import { SQLITE_FILE_NAME, SqliteStore } from './sqlite';
@@ -15,20 +14,12 @@ import { checkModelId } from './validate';
 export * from './registry';
 export type { RegistryLogger } from './store';
 
-export interface CreateRegistryOptions {
+/** Where the registry lives, plus the index's own options. */
+export interface CreateRegistryOptions extends IndexedRegistryOptions {
   /** Folder of `facerec.db` when no database URL is given (default ./data). */
   dataDir?: string;
   /** postgres://... : use PostgreSQL instead of SQLite. */
   databaseUrl?: string;
-  /** Versioned id of the embedding model whose templates are searched. */
-  modelId: string;
-  /** Its embedding length. */
-  dim: number;
-  keepCrops?: boolean;
-  /** Templates at which search switches to the approximate index (default: exact always). */
-  annMinTemplates?: number;
-  ann?: AnnOptions;
-  log?: RegistryLogger;
 }
 
 /** Opens the database (creating and migrating it as needed) and loads the search index. */
@@ -37,14 +28,8 @@ export async function createRegistry(opts: CreateRegistryOptions): Promise<Regis
   const store = opts.databaseUrl
     ? await PostgresStore.open({ url: opts.databaseUrl, log: opts.log })
     : new SqliteStore(path.resolve(opts.dataDir ?? './data', SQLITE_FILE_NAME));
-  return IndexedRegistry.open(store, {
-    modelId: opts.modelId,
-    dim: opts.dim,
-    keepCrops: opts.keepCrops,
-    annMinTemplates: opts.annMinTemplates,
-    ann: opts.ann,
-    log: opts.log,
-  });
+  const { dataDir: _dataDir, databaseUrl: _databaseUrl, ...indexOptions } = opts;
+  return IndexedRegistry.open(store, indexOptions);
 }
 
 const REGISTRY_KEY = Symbol.for('facerec.registry');
