@@ -1,15 +1,16 @@
 /**
- * Where the shared face datasets are: `FACEREC_DATASETS` or `../shared/datasets` from the
- * project root. Tests read images from there; none are copied into the repository.
+ * The face images the tests use: small subsets of the shared datasets, committed under
+ * `tests/fixtures` (sources and terms in its README), so a fresh clone runs `npm test` with
+ * nothing beside it. The large sets (lfw-dev and the full folders) are for `npm run bench:*` only.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 
-export const DATASETS_DIR = path.resolve(process.env.FACEREC_DATASETS ?? path.join(__dirname, '..', '..', '..', 'shared', 'datasets'));
+export const FIXTURES_DIR = path.resolve(__dirname, '..', 'fixtures');
 
 export function datasetPath(...parts: string[]): string {
-  const p = path.join(DATASETS_DIR, ...parts);
-  if (!fs.existsSync(p)) throw new Error(`dataset file missing: ${p} (set FACEREC_DATASETS to the datasets folder)`);
+  const p = path.join(FIXTURES_DIR, ...parts);
+  if (!fs.existsSync(p)) throw new Error(`fixture missing: ${p} (tests read only tests/fixtures)`);
   return p;
 }
 
@@ -17,7 +18,7 @@ export function readDataset(...parts: string[]): Buffer {
   return fs.readFileSync(datasetPath(...parts));
 }
 
-/** Rows of a dataset CSV with a header line, as objects keyed by the header's names. */
+/** Rows of a fixture CSV with a header line, as objects keyed by the header's names. */
 export function readCsv(...parts: string[]): Record<string, string>[] {
   const [header, ...lines] = fs.readFileSync(datasetPath(...parts), 'utf8').split(/\r?\n/).filter((l) => l.trim());
   const keys = header.split(',');
