@@ -12,7 +12,8 @@
  * it has caught up with every write, then approximate candidates are re-scored exactly.
  */
 import { ANN_DEFAULTS, AnnIndex, type AnnOptions } from './ann-index';
-import type { IndexState, SearchHit } from './registry';
+import { PersonCentroids } from './centroids';
+import type { IndexState, PersonHit, SearchHit } from './registry';
 import { BLOCK_ROWS, VectorMatrix } from './vector-matrix';
 
 export interface GalleryOptions {
@@ -50,6 +51,8 @@ const SMALL_K = 32;
 export class Gallery {
   readonly dim: number;
   private readonly matrix: VectorMatrix;
+  /** Each person's centroid, by slot (person-level search). */
+  private readonly centroids: PersonCentroids;
   private annMinTemplates: number;
   private readonly annOptions: AnnOptions;
 
@@ -101,6 +104,7 @@ export class Gallery {
     this.annMinTemplates = opts.annMinTemplates ?? Infinity;
     this.annOptions = opts.ann ?? ANN_DEFAULTS;
     this.matrix = new VectorMatrix(opts.dim, { initialRows: opts.initialRows, useWasm: opts.useWasm });
+    this.centroids = new PersonCentroids(opts.dim, { useWasm: opts.useWasm });
     const capacity = this.matrix.capacity;
     this.rowPerson = new Int32Array(capacity);
     this.rowNext = new Int32Array(capacity);
@@ -165,6 +169,7 @@ export class Gallery {
     const slot = this.slotByPersonId.get(personId);
     if (slot === undefined) return false;
     while (this.personHead[slot] !== NONE) this.removeRow(this.personHead[slot]);
+    this.centroids.clear(slot);
     this.staleTotal -= this.personStale[slot];
     this.personStale[slot] = 0;
     this.personIds[slot] = null;
@@ -206,6 +211,7 @@ export class Gallery {
     const row = this.rows;
     this.ensureRows(row + 1);
     this.matrix.setRow(row, embedding);
+    this.centroids.add(slot, this.matrix.rowView(row));
     writeUuid(templateId, this.rowUuid, row * 16);
     this.rowPerson[row] = slot;
     // Link at the head of the person's list.
@@ -283,6 +289,22 @@ export class Gallery {
       });
     }
     return hits;
+  }
+
+  /** The best `k` people by the similarity of `vector` (any length: normalised here) to their centroids. */
+  searchPeople(vector: Float32Array, k: number, opts: { crowding?: number } = {}): PersonHit[] {
+    if (k <= 0 || this.peopleCount === 0) return [];
+    const query = this.normaliseQuery(vector);
+    if (!query) return [];
+    const found = this.centroids.search(query, Math.min(k, this.peopleCount));
+    const neighbours = opts.crowding ?? 0;
+    return found.map(({ slot, similarity, templates }) => ({
+      personId: this.personIds[slot] as string,
+      name: this.personNames[slot],
+      similarity,
+      templates,
+      ...(neighbours > 0 ? { crowding: this.centroids.crowding(slot, neighbours) } : {}),
+    }));
   }
 
   /**
@@ -474,6 +496,7 @@ export class Gallery {
   /** Unlinks `row` and fills the hole with the last row. */
   private removeRow(row: number): void {
     const slot = this.rowPerson[row];
+    this.centroids.remove(slot, this.matrix.rowView(row));
     const prev = this.rowPrev[row];
     const next = this.rowNext[row];
     if (prev !== NONE) this.rowNext[prev] = next;

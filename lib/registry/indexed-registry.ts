@@ -15,6 +15,7 @@ import {
   type NewTemplate,
   type Person,
   type PersonInput,
+  type PersonHit,
   type PersonPatch,
   type Registry,
   type RegistrySize,
@@ -323,6 +324,14 @@ export class IndexedRegistry implements Registry {
       throw new RegistryError('invalid_input', 'minSimilarity must be a number from -1 to 1');
     }
     return this.gallery.search(vector, k, minSimilarity);
+  }
+
+  searchPeople(vector: Float32Array, k: number, opts: { crowding?: number } = {}): PersonHit[] {
+    this.ensureOpen();
+    this.checkQuery(vector);
+    if (!Number.isInteger(k) || k < 0) throw new RegistryError('invalid_input', 'k must be a whole number');
+    if (opts.crowding !== undefined && !(Number.isInteger(opts.crowding) && opts.crowding >= 0)) throw new RegistryError('invalid_input', 'crowding must be a whole number');
+    return this.gallery.searchPeople(vector, k, opts);
   }
 
   scorePerson(personId: string, vector: Float32Array): SearchHit | null {

@@ -51,6 +51,21 @@ export interface SearchHit {
   similarity: number;
 }
 
+/** A person scored as a whole: the query's similarity to the centroid of their templates. */
+export interface PersonHit {
+  personId: string;
+  name: string;
+  /** Cosine similarity of the query and the person's centroid (mean of their unit templates, renormalised), -1..1. */
+  similarity: number;
+  /** Templates of this registry's model behind the centroid. */
+  templates: number;
+  /**
+   * When asked for (`crowding` neighbours): mean similarity of this person's centroid to the
+   * centroids of their nearest other people; null when nobody else is enrolled.
+   */
+  crowding?: number | null;
+}
+
 export interface RegistrySize {
   people: number;
   /** Templates of this registry's model: the ones search compares against. */
@@ -110,6 +125,11 @@ export interface Registry {
    * Small k (<= 32, the usual) is fastest; k = 0 gives [].
    */
   search(vector: Float32Array, k: number, minSimilarity: number): SearchHit[];
+  /**
+   * Top `k` people by the similarity of `vector` to each person's centroid, best first: the
+   * person-level scores that open-set identification decides on. Exact, in memory, synchronous.
+   */
+  searchPeople(vector: Float32Array, k: number, opts?: { crowding?: number }): PersonHit[];
   /**
    * 1:1: the person's template closest to `vector` and its similarity, or null when the
    * person has no template of `modelId`; 'not_found' for an unknown person. Reads only

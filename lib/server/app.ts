@@ -8,6 +8,8 @@ import type { Registry } from '@/lib/registry/registry';
 import { DEFAULT_DECODE_LIMITS } from '@/lib/vision/image';
 import { EMBEDDING_MODEL } from '@/lib/vision/models';
 import { InferencePool } from '@/lib/vision/pool';
+import { openSetThreshold } from '@/lib/vision/open-set';
+import type { OperatingPoint } from '@/lib/vision/recognize';
 import { getConfig, type Config } from './config';
 import { PostgresKeyStore, SqliteKeyStore, type KeyStore } from './keys';
 import { getLogger } from './logger';
@@ -20,8 +22,10 @@ export interface Services {
   registry: Registry;
   keys: KeyStore;
   limiter: RateLimiter;
-  /** Cosine similarity at or above which a face is named. */
+  /** 1:1 verify: cosine similarity at or above which two faces are the same person. */
   threshold: number;
+  /** 1:N recognition: the model's open-set calibration at the configured target FPIR. */
+  operatingPoint: OperatingPoint;
   startedAt: number;
 }
 
@@ -59,10 +63,24 @@ async function start(): Promise<Services> {
     keys,
     limiter: new RateLimiter(config.FACEREC_RATE_LIMIT_PER_MINUTE),
     threshold: config.FACEREC_MATCH_THRESHOLD ?? EMBEDDING_MODEL.threshold,
+    operatingPoint: { calibration: EMBEDDING_MODEL.openSet, targetFpir: config.FACEREC_TARGET_FPIR },
     startedAt: Date.now(),
   };
   log.info({ ms: Math.round(performance.now() - t0), workers: vision.threads, people: size.people, templates: size.templates, database: config.FACEREC_DATABASE_URL ? 'postgres' : 'sqlite' }, 'facerec ready');
   return services;
+}
+
+/** Recognition's operating point as /info and /ready report it: the target and today's bar. */
+export function operatingPoint(services: Services) {
+  const { calibration, targetFpir } = services.operatingPoint;
+  const galleryPeople = services.registry.size().people;
+  return {
+    rule: 'open-set: person centroids, normalised by template count and against the runners-up',
+    targetFpir,
+    galleryPeople,
+    threshold: Math.round(openSetThreshold(calibration, galleryPeople, targetFpir) * 10_000) / 10_000,
+    calibration: calibration.source,
+  };
 }
 
 /** The services, starting them on first call. */

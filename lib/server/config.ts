@@ -21,7 +21,13 @@ const configSchema = z.object({
   FACEREC_PUBLIC_RECOGNITION: booleanFromEnv.default(false),
   /** Keep the aligned 150x150 face crop with each template (off: no face pixels stored). */
   FACEREC_KEEP_CROPS: booleanFromEnv.default(false),
-  /** Decision threshold (cosine similarity) overriding the one calibrated for the model. */
+  /**
+   * Recognition's operating point: the share of strangers (people not enrolled) that may be named
+   * as someone, 0.0003..0.1. The decision bar follows the gallery's size to keep it
+   * (lib/vision/open-set.ts); lower names fewer strangers and fewer enrolled faces.
+   */
+  FACEREC_TARGET_FPIR: z.coerce.number().min(0.0003).max(0.1).default(0.01),
+  /** 1:1 verify: cosine similarity threshold overriding the one calibrated for the model (FMR 1e-3). */
   FACEREC_MATCH_THRESHOLD: z.coerce.number().min(-1).max(1).optional(),
   /** Gallery size (templates) above which search switches to the approximate index. */
   FACEREC_ANN_MIN_TEMPLATES: z.coerce.number().int().min(0).default(50_000),

@@ -2,6 +2,7 @@
  * Shapes pipeline results for JSON answers: pixel values rounded to 0.1, scores to 4
  * decimals, embeddings never sent.
  */
+import { createHmac, randomBytes } from 'node:crypto';
 import type { RecognizedFace } from '@/lib/vision/recognize';
 import type { FaceAnalysis, FaceQuality } from '@/lib/vision/types';
 
@@ -28,10 +29,30 @@ export function presentDetected(f: Pick<FaceAnalysis, 'box' | 'landmarks' | 'sco
   };
 }
 
+/**
+ * Key of the opaque candidate ids: per process, so an id means nothing outside this server's
+ * answers and reveals neither the person's id nor their name.
+ */
+const CANDIDATE_KEY = randomBytes(32);
+
+/** The opaque id under which a person appears as a below-the-bar candidate. */
+export function candidateToken(personId: string): string {
+  return `c_${createHmac('sha256', CANDIDATE_KEY).update(personId).digest('base64url').slice(0, 16)}`;
+}
+
 export function presentRecognized(f: RecognizedFace) {
+  const d = f.decision;
   return {
     ...presentDetected(f),
-    match: f.match ? { ...f.match, similarity: r4(f.match.similarity) } : null,
+    // The name only once the bar is cleared; below it, an opaque id and a score (evidence that
+    // the page accumulates over frames), so an open recogniser leaks no names.
+    match: f.match ? { personId: f.match.personId, name: f.match.name, similarity: r4(f.match.similarity) } : null,
+    decision: {
+      candidate: d.candidate ? candidateToken(d.candidate.personId) : null,
+      score: Number.isFinite(d.score) ? r4(d.score) : null,
+      threshold: r4(d.threshold),
+      reason: d.reason,
+    },
   };
 }
 

@@ -5,6 +5,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import openSetCalibration from './calibration/resnet34-dlibchip150-v1.openset.json';
+import type { OpenSetCalibration } from './open-set';
 import { runtimeRequire } from './runtime-require';
 
 export interface ModelSpec {
@@ -55,12 +57,18 @@ export interface EmbeddingModel {
   id: string;
   dim: number;
   /**
-   * Cosine similarity at or above which two faces are called the same person, calibrated on
-   * lfw-dev at a false-match rate of 1e-3 (see docs/models.md and `npm run bench:accuracy`).
+   * 1:1 verification: cosine similarity at or above which two faces are called the same person,
+   * calibrated on lfw-dev at a false-match rate of 1e-3 (docs/models.md, `npm run bench:accuracy`).
+   * Identification (1:N) does not use it: see `openSet`.
    */
   threshold: number;
   /** The false-match rate the threshold was calibrated for. */
   targetFmr: number;
+  /**
+   * 1:N identification: the open-set calibration (impostor statistics and the decision-score
+   * bars by gallery size and target FPIR), made by `npm run bench:openset -- --calibrate`.
+   */
+  openSet: OpenSetCalibration;
 }
 
 export const EMBEDDING_MODEL: EmbeddingModel = {
@@ -68,6 +76,7 @@ export const EMBEDDING_MODEL: EmbeddingModel = {
   dim: 128,
   threshold: 0.9303,
   targetFmr: 1e-3,
+  openSet: openSetCalibration,
 };
 
 /**

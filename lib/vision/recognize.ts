@@ -3,7 +3,7 @@
  * The analysis may run in this thread (FacePipeline) or in a worker pool; the gallery search
  * runs where the registry's in-memory index is.
  */
-import { decideMatch } from './match';
+import { decideIdentity, openSetThreshold, type IdentityDecision, type OpenSetCalibration, type PersonScore } from './open-set';
 import type { AnalyzeOptions } from './pipeline';
 import type { AnalyzeResult, Box, FaceQuality, Point, StageTimings } from './types';
 
@@ -12,22 +12,27 @@ export interface Analyzer {
   analyze(bytes: Uint8Array, options?: Partial<AnalyzeOptions>): Promise<AnalyzeResult>;
 }
 
-export interface GalleryHit {
-  personId: string;
-  name: string;
-  templateId: string;
-  similarity: number;
-}
-
-/** The registry's search, as recognition sees it. */
+/** The registry's person-level search, as recognition sees it. */
 export interface Gallery {
-  search(vector: Float32Array, k: number, minSimilarity: number): GalleryHit[];
+  searchPeople(vector: Float32Array, k: number, opts: { crowding: number }): PersonScore[];
+  size(): { people: number };
 }
 
-export interface FaceMatch {
-  personId: string;
-  name: string;
-  similarity: number;
+/** Where recognition operates: the model's open-set calibration and the target share of strangers named. */
+export interface OperatingPoint {
+  calibration: OpenSetCalibration;
+  /** Target false-positive identification rate: share of strangers named as anyone, 0..1. */
+  targetFpir: number;
+}
+
+/** People fetched per face: the runners-up plus room for re-ranking by template count. */
+const CANDIDATES = 8;
+
+/** Names one face's embedding from the gallery, or says why it stays unknown. */
+export function identify(gallery: Gallery, embedding: Float32Array, at: OperatingPoint): IdentityDecision {
+  const people = gallery.size().people;
+  const candidates = gallery.searchPeople(embedding, Math.max(CANDIDATES, at.calibration.runnersUp + 1), { crowding: at.calibration.crowdingNeighbours });
+  return decideIdentity(at.calibration, candidates, { galleryPeople: people, targetFpir: at.targetFpir });
 }
 
 export interface RecognizedFace {
@@ -35,16 +40,17 @@ export interface RecognizedFace {
   landmarks: Point[];
   score: number;
   quality: FaceQuality;
-  /** The best person at or above the threshold, or null: unknown. */
-  match: FaceMatch | null;
-  /** The best candidate even below the threshold (for "looks like" hints and tuning). */
-  bestCandidate: FaceMatch | null;
+  /** The person named, or null: unknown (`decision.reason` says why). */
+  match: PersonScore | null;
+  decision: IdentityDecision;
 }
 
 export interface RecognizeResult {
   faces: RecognizedFace[];
   width: number;
   height: number;
+  /** Gallery size the decisions were made against, and the decision-score bar it sets. */
+  galleryPeople: number;
   threshold: number;
   timings: StageTimings & { search?: number };
 }
@@ -53,28 +59,22 @@ export async function recognize(
   analyzer: Analyzer,
   gallery: Gallery,
   bytes: Uint8Array,
-  opts: { threshold: number; analyze?: Partial<AnalyzeOptions> },
+  opts: { at: OperatingPoint; analyze?: Partial<AnalyzeOptions> },
 ): Promise<RecognizeResult> {
   const analysis = await analyzer.analyze(bytes, opts.analyze);
   const t = performance.now();
+  const galleryPeople = gallery.size().people;
   const faces = analysis.faces.map((f): RecognizedFace => {
-    const [best] = gallery.search(f.embedding, 1, -1);
-    const candidate = best ? { personId: best.personId, name: best.name, similarity: best.similarity } : null;
-    return {
-      box: f.box,
-      landmarks: f.landmarks,
-      score: f.score,
-      quality: f.quality,
-      match: decideMatch(candidate ?? undefined, opts.threshold),
-      bestCandidate: candidate,
-    };
+    const decision = identify(gallery, f.embedding, opts.at);
+    return { box: f.box, landmarks: f.landmarks, score: f.score, quality: f.quality, match: decision.match, decision };
   });
   const search = performance.now() - t;
   return {
     faces,
     width: analysis.width,
     height: analysis.height,
-    threshold: opts.threshold,
+    galleryPeople,
+    threshold: openSetThreshold(opts.at.calibration, galleryPeople, opts.at.targetFpir),
     timings: { ...analysis.timings, search, total: analysis.timings.total + search },
   };
 }

@@ -139,6 +139,38 @@ export function runRegistryContract(backend: string, newHarness: () => Promise<R
       expect(registry.search(randomUnit(dim, rng), 10, 0.9)).toEqual([]);
     });
 
+    test('scores people by the centroid of their templates, following adds, removals and deletes', async () => {
+      const [a, b, c] = [randomUnit(dim, rng), randomUnit(dim, rng), randomUnit(dim, rng)];
+      const centroid = (vs: Float32Array[]) => {
+        const sum = new Float32Array(dim);
+        for (const v of vs) for (let j = 0; j < dim; j++) sum[j] += v[j];
+        const n = Math.sqrt(dot(sum, sum));
+        return sum.map((x) => x / n);
+      };
+      const { person: two } = await registry.addPerson({ name: 'Two Photos' }, [template(a, MODEL), template(b, MODEL)]);
+      const { person: one } = await registry.addPerson({ name: 'One Photo' }, [template(c, MODEL)]);
+      await registry.addPerson({ name: 'No Photo' });
+      const query = probe(a, 0.3, rng);
+      const hits = registry.searchPeople(query, 10);
+      // Everyone with a template, once, best first; the centroid, not the best template.
+      expect(hits.map((x) => x.personId).sort()).toEqual([two.id, one.id].sort());
+      expect(hits[0].similarity).toBeGreaterThanOrEqual(hits[1].similarity);
+      const twoHit = hits.find((x) => x.personId === two.id)!;
+      expect(twoHit).toMatchObject({ name: 'Two Photos', templates: 2 });
+      expect(twoHit.similarity).toBeCloseTo(dot(query, centroid([a, b])) / Math.sqrt(dot(query, query)), 5);
+      expect(registry.searchPeople(query, 1)).toHaveLength(1);
+      expect(registry.searchPeople(query, 0)).toEqual([]);
+
+      const added = await registry.addTemplates(one.id, [template(a, MODEL)]);
+      expect(registry.searchPeople(a, 10).find((x) => x.personId === one.id)).toMatchObject({ templates: 2 });
+      expect(registry.searchPeople(a, 10).find((x) => x.personId === one.id)!.similarity).toBeCloseTo(dot(a, centroid([a, c])), 5);
+      await registry.removeTemplate(one.id, added[0].id);
+      expect(registry.searchPeople(c, 10).find((x) => x.personId === one.id)).toMatchObject({ templates: 1 });
+      expect(registry.searchPeople(c, 10).find((x) => x.personId === one.id)!.similarity).toBeCloseTo(1, 5);
+      await registry.deletePerson(two.id);
+      expect(registry.searchPeople(a, 10).map((x) => x.personId)).toEqual([one.id]);
+    });
+
     test('normalises embeddings defensively on insert', async () => {
       const v = randomUnit(dim, rng);
       await registry.addPerson({ name: 'Scaled' }, [template(v.map((x) => x * 3.5), MODEL)]);

@@ -1,4 +1,5 @@
 import { route } from '@/lib/server/route';
+import { operatingPoint } from '@/lib/server/app';
 import { EMBEDDING_MODEL } from '@/lib/vision/models';
 
 export const runtime = 'nodejs';
@@ -8,8 +9,10 @@ export const dynamic = 'force-dynamic';
 export const GET = route('info', 'none', async ({ services }) =>
   Response.json({
     model: EMBEDDING_MODEL.id,
+    // 1:1 verify: cosine threshold at the model's calibrated false-match rate.
     threshold: services.threshold,
     targetFmr: EMBEDDING_MODEL.targetFmr,
+    recognition: operatingPoint(services),
     publicRecognition: services.config.FACEREC_PUBLIC_RECOGNITION,
     keepCrops: services.config.FACEREC_KEEP_CROPS,
     version: process.env.npm_package_version ?? null,

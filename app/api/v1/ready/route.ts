@@ -1,4 +1,4 @@
-import { getServices, servicesIfReady } from '@/lib/server/app';
+import { getServices, operatingPoint, servicesIfReady } from '@/lib/server/app';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
@@ -15,6 +15,7 @@ export function GET() {
     status: 'ready',
     workers: services.vision.threads,
     queueDepth: services.vision.queueDepth,
+    recognition: operatingPoint(services),
     registry: { people: size.people, templates: size.templates, staleTemplates: size.staleTemplates, index: services.registry.indexState() },
   });
 }

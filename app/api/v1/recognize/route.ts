@@ -3,6 +3,7 @@ import { oneImage, readImages } from '@/lib/server/http';
 import { presentRecognized, presentTimings } from '@/lib/server/present';
 import { route } from '@/lib/server/route';
 import { EMBEDDING_MODEL } from '@/lib/vision/models';
+import { trackBars } from '@/lib/vision/open-set';
 import { recognize } from '@/lib/vision/recognize';
 
 export const runtime = 'nodejs';
@@ -12,7 +13,7 @@ export const dynamic = 'force-dynamic';
 export const POST = route('recognize', 'recognize', async ({ req, services }) => {
   const image = oneImage(await readImages(req, services.config.FACEREC_MAX_BODY_BYTES));
   const result = await recognize(services.vision, services.registry, image, {
-    threshold: services.threshold,
+    at: services.operatingPoint,
     analyze: { flip: services.config.FACEREC_FLIP_LIVE },
   });
   const metrics = getMetrics();
@@ -22,7 +23,10 @@ export const POST = route('recognize', 'recognize', async ({ req, services }) =>
     faces: result.faces.map(presentRecognized),
     width: result.width,
     height: result.height,
+    // Decision-score bars for this gallery: one frame, and tracks of 2, 3, ... frames.
     threshold: result.threshold,
+    trackBars: trackBars(services.operatingPoint.calibration, result.galleryPeople, services.operatingPoint.targetFpir).map((b) => Math.round(b * 10_000) / 10_000),
+    operatingPoint: { targetFpir: services.operatingPoint.targetFpir, galleryPeople: result.galleryPeople },
     model: EMBEDDING_MODEL.id,
     timings: presentTimings(result.timings),
   });

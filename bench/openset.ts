@@ -1,0 +1,426 @@
+/**
+ * npm run bench:openset [-- --dataset DIR] [--calibrate] [--fpir 0.01]
+ *
+ * Open-set identification as a user meets it, on `lfw-dev/people.csv` (protocol in that
+ * folder's README): gallery people (>= 2 photos) enrol their first photo that the product's
+ * enrolment gate accepts (at most 2 tried), up to 3 following photos are mated searches; people
+ * with one photo are strangers. Every image goes through the product's pipeline (worker pool)
+ * once, cached per model under bench/.cache; enrolment and search run through a real registry
+ * (SQLite in a temporary folder) and the product's `identify`, at the shipped operating point.
+ *
+ * Reports: TPIR (mated searches named correctly), misidentification and FPIR (strangers named)
+ * at the shipped default; FNIR at FPIR 1% and 0.1% (thresholds from the strangers' scores, as a
+ * curve) for the whole gallery and for 100 people, with 1 and 3 enrolled photos (people with
+ * >= 5 photos), for the shipped rule and the simpler rules it replaced; tracks of 3 photos
+ * (strangers: people with >= 3 photos left out of the gallery); how many gallery people the
+ * enrolment gate accepted on the first or second photo; and a cross-validation of the
+ * calibration (fitted on one half of the people, checked on the other).
+ *
+ * --calibrate refits the calibration on all of the dataset's people and writes the JSON the
+ * model ships with (lib/vision/calibration/). Prints JSON and appends to docs/benchmarks.md.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createRegistry } from '../lib/registry';
+import type { Registry } from '../lib/registry/registry';
+import { cosineSimilarity, thresholdAtFmr } from '../lib/vision/match';
+import { EMBEDDING_MODEL } from '../lib/vision/models';
+import { judgeTrack, rankCandidates, trackBars, type FrameEvidence, type OpenSetCalibration, type PersonScore } from '../lib/vision/open-set';
+import { centroid, crowdingIn, fitOpenSet, type FitPerson } from '../lib/vision/open-set-fit';
+import { InferencePool } from '../lib/vision/pool';
+import { identify, type OperatingPoint } from '../lib/vision/recognize';
+import { ENROLLMENT_ANALYSIS, judgeEnrollment } from '../lib/vision/register';
+import type { FaceQuality } from '../lib/vision/types';
+import { appendToBenchmarks, DATASETS_DIR } from './report';
+
+/** The calibration the model ships with (imported by lib/vision/models.ts). */
+const CALIBRATION_FILE = path.join(__dirname, '..', 'lib', 'vision', 'calibration', `${EMBEDDING_MODEL.id}.openset.json`);
+
+interface Photo {
+  path: string;
+  identity: string;
+  /** Largest face's flip-averaged embedding, or null when no face was found. */
+  embedding: Float32Array | null;
+  quality: FaceQuality | null;
+  /** The enrolment gate's verdict on the photo. */
+  enrollable: boolean;
+  refusedFor: string[];
+}
+
+// ---- analysis, cached ----
+
+async function analysePhotos(root: string, rows: { path: string; identity: string }[]): Promise<Photo[]> {
+  const cacheDir = path.join(__dirname, '.cache');
+  const cacheFile = path.join(cacheDir, `openset-${EMBEDDING_MODEL.id}-${path.basename(root)}.jsonl`);
+  const cached = new Map<string, Photo>();
+  if (fs.existsSync(cacheFile)) {
+    for (const line of fs.readFileSync(cacheFile, 'utf8').split('\n')) {
+      if (!line) continue;
+      const p = JSON.parse(line);
+      cached.set(p.path, { ...p, embedding: p.embedding ? Float32Array.from(p.embedding) : null });
+    }
+  }
+  const todo = rows.filter((r) => !cached.has(r.path));
+  if (todo.length) {
+    fs.mkdirSync(cacheDir, { recursive: true });
+    const out = fs.createWriteStream(cacheFile, { flags: 'a' });
+    const pool = new InferencePool({ maxQueue: Number.POSITIVE_INFINITY });
+    await pool.warmup();
+    let next = 0, done = 0;
+    await Promise.all(Array.from({ length: pool.threads * 2 }, async () => {
+      while (next < todo.length) {
+        const row = todo[next++];
+        const analysis = await pool.analyze(fs.readFileSync(path.join(root, row.path)), ENROLLMENT_ANALYSIS);
+        const verdict = judgeEnrollment(analysis);
+        const main = analysis.faces[0];
+        const photo: Photo = {
+          ...row,
+          embedding: main ? main.embedding : null,
+          quality: main ? main.quality : null,
+          enrollable: verdict.accepted,
+          refusedFor: verdict.accepted ? [] : verdict.reasons,
+        };
+        cached.set(row.path, photo);
+        out.write(JSON.stringify({ ...photo, embedding: photo.embedding ? Array.from(photo.embedding) : null }) + '\n');
+        if (++done % 500 === 0) process.stderr.write(`analysed ${done}/${todo.length}\n`);
+      }
+    }));
+    out.end();
+    await pool.dispose();
+  }
+  return rows.map((r) => cached.get(r.path)!);
+}
+
+// ---- the protocol ----
+
+interface Protocol {
+  /** Enrolled photos per gallery person. */
+  gallery: Map<string, Photo[]>;
+  mated: Photo[];
+  strangers: Photo[];
+  /** Gallery people whose first or second photo the gate accepted, of those who had any face. */
+  enrolment: { people: number; acceptedFirst: number; acceptedSecond: number; refusals: Record<string, number> };
+}
+
+function byIdentity(photos: Photo[]): Map<string, Photo[]> {
+  const by = new Map<string, Photo[]>();
+  for (const p of photos) by.set(p.identity, [...(by.get(p.identity) ?? []), p]);
+  for (const list of by.values()) list.sort((a, b) => (a.path < b.path ? -1 : 1));
+  return by;
+}
+
+/**
+ * README protocol with `enrolled` photos per person: the first accepted photos (each template
+ * may take a second try), the next 3 photos with a face as mated searches. `minPhotos` picks
+ * the people; `strangersFrom` decides who are strangers (default: people with one photo).
+ */
+function buildProtocol(people: Map<string, Photo[]>, enrolled: number, minPhotos: number): Protocol {
+  const gallery = new Map<string, Photo[]>();
+  const mated: Photo[] = [];
+  const strangers: Photo[] = [];
+  const enrolment = { people: 0, acceptedFirst: 0, acceptedSecond: 0, refusals: {} as Record<string, number> };
+  for (const [identity, photos] of people) {
+    if (photos.length === 1) {
+      if (photos[0].embedding) strangers.push(photos[0]);
+      continue;
+    }
+    if (photos.length < minPhotos) continue;
+    const templates: Photo[] = [];
+    let i = 0;
+    for (let t = 0; t < enrolled; t++) {
+      // Each template: the next photo, or the one after if the gate refuses it.
+      for (let attempt = 0; attempt < 2 && i < photos.length; attempt++, i++) {
+        const photo = photos[i];
+        if (t === 0) {
+          if (attempt === 0) enrolment.people++;
+          for (const r of photo.refusedFor) enrolment.refusals[r] = (enrolment.refusals[r] ?? 0) + 1;
+        }
+        if (photo.enrollable) {
+          templates.push(photo);
+          if (t === 0) enrolment[attempt === 0 ? 'acceptedFirst' : 'acceptedSecond']++;
+          i++;
+          break;
+        }
+      }
+    }
+    if (templates.length < enrolled) continue;
+    gallery.set(identity, templates);
+    mated.push(...photos.slice(i).filter((p) => p.embedding).slice(0, 3));
+  }
+  return { gallery, mated, strangers, enrolment };
+}
+
+function subset(protocol: Protocol, people: number, seed: number): Protocol {
+  const names = [...protocol.gallery.keys()].sort();
+  let a = seed;
+  const random = () => ((a = (a * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  for (let i = names.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [names[i], names[j]] = [names[j], names[i]];
+  }
+  const kept = new Set(names.slice(0, people));
+  return { ...protocol, gallery: new Map([...protocol.gallery].filter(([n]) => kept.has(n))), mated: protocol.mated.filter((p) => kept.has(p.identity)) };
+}
+
+// ---- searching through the product ----
+
+async function enrol(gallery: Map<string, Photo[]>): Promise<{ registry: Registry; idOf: Map<string, string>; dir: string }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'facerec-openset-'));
+  const registry = await createRegistry({ dataDir: dir, modelId: EMBEDDING_MODEL.id, dim: EMBEDDING_MODEL.dim });
+  const idOf = new Map<string, string>();
+  for (const [identity, photos] of gallery) {
+    const { person } = await registry.addPerson({ name: identity }, photos.map((p) => ({ embedding: p.embedding!, modelId: EMBEDDING_MODEL.id, quality: p.quality!.score, source: 'api' as const })));
+    idOf.set(identity, person.id);
+  }
+  return { registry, idOf, dir };
+}
+
+async function closeRegistry(r: { registry: Registry; dir: string }): Promise<void> {
+  await r.registry.close();
+  fs.rmSync(r.dir, { recursive: true, force: true });
+}
+
+interface Outcome {
+  /** Identity of the best candidate (or null) and its decision score. */
+  candidate: string | null;
+  score: number;
+  named: boolean;
+}
+
+const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
+
+/** Shipped-rule searches through the registry at the operating point. */
+function searchAll(registry: Registry, nameOf: Map<string, string>, photos: Photo[], at: OperatingPoint): Outcome[] {
+  return photos.map((p) => {
+    const d = identify(registry, p.embedding!, at);
+    return { candidate: d.candidate ? nameOf.get(d.candidate.personId)! : null, score: d.score, named: d.match !== null };
+  });
+}
+
+/** TPIR, misidentification, FPIR at the decisions made. */
+function rates(mated: Photo[], matedOut: Outcome[], strangerOut: Outcome[]) {
+  const tpir = matedOut.filter((o, i) => o.named && o.candidate === mated[i].identity).length / mated.length;
+  const mis = matedOut.filter((o, i) => o.named && o.candidate !== mated[i].identity).length / mated.length;
+  const fpir = strangerOut.filter((o) => o.named).length / strangerOut.length;
+  return { tpir, misidentification: mis, fpir };
+}
+
+/** FNIR (mated not named correctly) at the threshold that names a share `fpir` of strangers. */
+function fnirAt(mated: Photo[], matedOut: Outcome[], strangerOut: Outcome[], fpir: number): number {
+  const t = thresholdAtFmr(strangerOut.map((o) => o.score), fpir);
+  return 1 - matedOut.filter((o, i) => o.score >= t && o.candidate === mated[i].identity).length / mated.length;
+}
+
+/** The rules compared: the shipped one, and the simpler ones it replaced (scored in memory). */
+type Rule = 'best template' | 'centroid' | '+ normalised by template count' | '+ crowding' | 'shipped (+ runners-up)';
+const RULES: Rule[] = ['best template', 'centroid', '+ normalised by template count', '+ crowding', 'shipped (+ runners-up)'];
+
+function scoreByRule(rule: Rule, gallery: Map<string, Photo[]>, cal: OpenSetCalibration, photos: Photo[]): Outcome[] {
+  const people = [...gallery].map(([identity, ps]) => ({ identity, templates: ps.map((p) => p.embedding!), centre: centroid(ps.map((p) => p.embedding!)), crowding: null as number | null }));
+  const centres = people.map((p) => p.centre);
+  if (rule === '+ crowding' || rule.startsWith('shipped')) for (const p of people) p.crowding = crowdingIn(p.centre, centres, cal.crowdingNeighbours);
+  const variant: OpenSetCalibration = {
+    ...cal,
+    crowdingWeight: rule === '+ crowding' || rule.startsWith('shipped') ? cal.crowdingWeight : 0,
+    runnerUpWeight: rule.startsWith('shipped') ? cal.runnerUpWeight : 0,
+  };
+  return photos.map((probe) => {
+    const e = probe.embedding!;
+    if (rule === 'best template') {
+      let best: { identity: string; s: number } = { identity: '', s: -Infinity };
+      for (const p of people) for (const t of p.templates) { const s = cosineSimilarity(e, t); if (s > best.s) best = { identity: p.identity, s }; }
+      return { candidate: best.identity, score: best.s, named: false };
+    }
+    const candidates: PersonScore[] = people.map((p) => ({ personId: p.identity, name: p.identity, similarity: cosineSimilarity(e, p.centre), templates: p.templates.length, crowding: p.crowding }));
+    const [best] = rankCandidates(variant, candidates);
+    if (rule === 'centroid') {
+      const raw = candidates.reduce((a, b) => (b.similarity > a.similarity ? b : a));
+      return { candidate: raw.personId, score: raw.similarity, named: false };
+    }
+    return { candidate: best.person.personId, score: best.score, named: false };
+  });
+}
+
+function curves(label: string, protocol: Protocol, cal: OpenSetCalibration) {
+  return RULES.map((rule) => {
+    const m = scoreByRule(rule, protocol.gallery, cal, protocol.mated);
+    const s = scoreByRule(rule, protocol.gallery, cal, protocol.strangers);
+    return { setting: label, rule, people: protocol.gallery.size, mated: protocol.mated.length, strangers: protocol.strangers.length, fnirAtFpir1e2: fnirAt(protocol.mated, m, s, 1e-2), fnirAtFpir1e3: fnirAt(protocol.mated, m, s, 1e-3) };
+  });
+}
+
+// ---- tracks ----
+
+/**
+ * Tracks of 3 photos: people with >= 4 photos alternate between enrolled (first photo; the
+ * next 3 are their track) and left out (their first 3 photos are a stranger's track); everyone
+ * else with >= 2 photos is enrolled too, as the crowd a stranger may be mistaken for.
+ */
+async function trackMode(people: Map<string, Photo[]>, at: OperatingPoint) {
+  const gallery = new Map<string, Photo[]>();
+  const matedTracks: Photo[][] = [];
+  const strangerTracks: Photo[][] = [];
+  let flip = 0;
+  for (const [identity, photos] of [...people].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const withFace = photos.filter((p) => p.embedding);
+    if (withFace.length < 2) continue;
+    if (withFace.length >= 4 && flip++ % 2 === 1) {
+      strangerTracks.push(withFace.slice(0, 3));
+      continue;
+    }
+    const first = withFace.find((p) => p.enrollable) ?? withFace[0];
+    gallery.set(identity, [first]);
+    const rest = withFace.filter((p) => p !== first);
+    if (rest.length >= 3) matedTracks.push(rest.slice(0, 3));
+  }
+  const r = await enrol(gallery);
+  const nameOf = new Map([...r.idOf].map(([n, id]) => [id, n]));
+  const bars = trackBars(at.calibration, r.registry.size().people, at.targetFpir);
+  const judge = (track: Photo[]) => {
+    const frames: FrameEvidence[] = [];
+    const decisions = track.map((p) => identify(r.registry, p.embedding!, at));
+    decisions.forEach((d, i) => frames.push({ candidate: d.candidate?.personId ?? null, score: d.score, weight: track[i].quality!.score }));
+    const verdict = judgeTrack(frames, bars);
+    return { named: verdict?.named ?? false, identity: verdict ? nameOf.get(verdict.candidate) : undefined, anyFrameNamed: decisions.some((d) => d.match) };
+  };
+  const mated = matedTracks.map((t) => ({ ...judge(t), truth: t[0].identity }));
+  const strangers = strangerTracks.map(judge);
+  await closeRegistry(r);
+  return {
+    galleryPeople: gallery.size,
+    matedTracks: mated.length,
+    strangerTracks: strangers.length,
+    matedNamedCorrectly: mated.filter((m) => m.named && m.identity === m.truth).length / mated.length,
+    matedMisidentified: mated.filter((m) => m.named && m.identity !== m.truth).length / mated.length,
+    strangerTracksNamed: strangers.filter((s) => s.named).length / strangers.length,
+    // For comparison: a track named as soon as any one of its frames is.
+    strangerTracksNamedByAnyFrame: strangers.filter((s) => s.anyFrameNamed).length / strangers.length,
+  };
+}
+
+// ---- calibration ----
+
+function fitPeople(people: Map<string, Photo[]>, keep: (identity: string) => boolean): FitPerson[] {
+  return [...people]
+    .filter(([identity]) => keep(identity))
+    .map(([identity, photos]) => {
+      const withFace = photos.filter((p) => p.embedding);
+      return { identity, embeddings: withFace.map((p) => p.embedding!), weights: withFace.map((p) => p.quality!.score) };
+    })
+    .filter((p) => p.embeddings.length > 0);
+}
+
+/** Stable half of the people: FNV-1a of the name. */
+function half(identity: string): 0 | 1 {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < identity.length; i++) h = Math.imul(h ^ identity.charCodeAt(i), 0x01000193);
+  return ((h >>> 0) % 2) as 0 | 1;
+}
+
+async function crossValidate(people: Map<string, Photo[]>, targetFpir: number) {
+  const folds = [];
+  for (const test of [0, 1] as const) {
+    const calibration = fitOpenSet(fitPeople(people, (n) => half(n) !== test), { modelId: EMBEDDING_MODEL.id, source: `half ${1 - test} of the dataset` });
+    const heldOut = new Map([...people].filter(([n]) => half(n) === test));
+    const protocol = buildProtocol(heldOut, 1, 2);
+    const at = { calibration, targetFpir };
+    const r = await enrol(protocol.gallery);
+    const nameOf = new Map([...r.idOf].map(([n, id]) => [id, n]));
+    folds.push({ fittedOn: `half ${1 - test}`, testedOn: `half ${test}`, people: protocol.gallery.size, ...rates(protocol.mated, searchAll(r.registry, nameOf, protocol.mated, at), searchAll(r.registry, nameOf, protocol.strangers, at)) });
+    await closeRegistry(r);
+  }
+  return folds;
+}
+
+// ---- main ----
+
+async function main() {
+  const args = process.argv.slice(2);
+  const flag = (name: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
+  const root = path.resolve(flag('--dataset') ?? path.join(DATASETS_DIR, 'lfw-dev'));
+  const targetFpir = Number(flag('--fpir') ?? 0.01);
+  const rows = fs.readFileSync(path.join(root, 'people.csv'), 'utf8').split(/\r?\n/).slice(1).filter(Boolean).map((l) => {
+    const [p, identity] = l.split(',');
+    return { path: p, identity };
+  });
+  const t0 = performance.now();
+  const photos = await analysePhotos(root, rows);
+  const people = byIdentity(photos);
+
+  let calibration = EMBEDDING_MODEL.openSet;
+  if (args.includes('--calibrate')) {
+    calibration = fitOpenSet(fitPeople(people, () => true), {
+      modelId: EMBEDDING_MODEL.id,
+      source: `npm run bench:openset -- --calibrate on ${path.basename(root)}/people.csv (${people.size} people, ${photos.length} photos), ${new Date().toISOString().slice(0, 10)}`,
+    });
+    fs.writeFileSync(CALIBRATION_FILE, JSON.stringify(calibration, null, 1) + '\n');
+    process.stderr.write(`wrote ${CALIBRATION_FILE}\n`);
+  }
+  const at: OperatingPoint = { calibration, targetFpir };
+
+  const one = buildProtocol(people, 1, 2);
+  const r = await enrol(one.gallery);
+  const nameOf = new Map([...r.idOf].map(([n, id]) => [id, n]));
+  const shipped = rates(one.mated, searchAll(r.registry, nameOf, one.mated, at), searchAll(r.registry, nameOf, one.strangers, at));
+  await closeRegistry(r);
+
+  const fivePlus = buildProtocol(people, 1, 5);
+  const three = buildProtocol(people, 3, 5);
+  const threeRun = await enrol(three.gallery);
+  const threeNames = new Map([...threeRun.idOf].map(([n, id]) => [id, n]));
+  const shippedThree = rates(three.mated, searchAll(threeRun.registry, threeNames, three.mated, at), searchAll(threeRun.registry, threeNames, three.strangers, at));
+  await closeRegistry(threeRun);
+
+  const report = {
+    model: EMBEDDING_MODEL.id,
+    dataset: root,
+    targetFpir,
+    calibration: calibration.source,
+    photos: photos.length,
+    facesFound: photos.filter((p) => p.embedding).length,
+    enrolment: { ...one.enrolment, acceptedWithinTwo: (one.enrolment.acceptedFirst + one.enrolment.acceptedSecond) / one.enrolment.people },
+    shipped: { onePhoto: { people: one.gallery.size, mated: one.mated.length, strangers: one.strangers.length, ...shipped }, threePhotos: { people: three.gallery.size, mated: three.mated.length, ...shippedThree } },
+    curves: [
+      ...curves('1 photo, all people', one, calibration),
+      ...curves('1 photo, 100 people', subset(one, 100, 7), calibration),
+      ...curves('1 photo, people with >= 5 photos', fivePlus, calibration),
+      ...curves('3 photos, people with >= 5 photos', three, calibration),
+    ],
+    tracks: await trackMode(people, at),
+    crossValidation: await crossValidate(people, targetFpir),
+    wallSeconds: (performance.now() - t0) / 1000,
+  };
+  console.log(JSON.stringify(report, null, 2));
+
+  const s = report.shipped;
+  appendToBenchmarks(`bench:openset, ${path.basename(root)}/people.csv, target FPIR ${targetFpir}`, [
+    `Command: \`npm run bench:openset${args.length ? ` -- ${args.join(' ')}` : ''}\` (model \`${EMBEDDING_MODEL.id}\`; calibration: ${calibration.source})`,
+    '',
+    '| enrolled | people | mated searches | strangers | TPIR | misidentified | FPIR |',
+    '|---|---|---|---|---|---|---|',
+    `| 1 photo | ${s.onePhoto.people} | ${s.onePhoto.mated} | ${s.onePhoto.strangers} | ${pct(s.onePhoto.tpir)} | ${pct(s.onePhoto.misidentification)} | ${pct(s.onePhoto.fpir)} |`,
+    `| 3 photos (people with >= 5) | ${s.threePhotos.people} | ${s.threePhotos.mated} | ${one.strangers.length} | ${pct(s.threePhotos.tpir)} | ${pct(s.threePhotos.misidentification)} | ${pct(s.threePhotos.fpir)} |`,
+    '',
+    'FNIR at a fixed FPIR (threshold set on the strangers\' scores: the curve, not the shipped point):',
+    '',
+    '| setting | rule | people | FNIR @ FPIR 1% | FNIR @ FPIR 0.1% |',
+    '|---|---|---|---|---|',
+    ...report.curves.map((c) => `| ${c.setting} | ${c.rule} | ${c.people} | ${pct(c.fnirAtFpir1e2)} | ${pct(c.fnirAtFpir1e3)} |`),
+    '',
+    `Tracks of 3 photos (${report.tracks.galleryPeople} enrolled): enrolled tracks named correctly ${pct(report.tracks.matedNamedCorrectly)} (misidentified ${pct(report.tracks.matedMisidentified)}, ${report.tracks.matedTracks} tracks); stranger tracks named ${pct(report.tracks.strangerTracksNamed)} of ${report.tracks.strangerTracks} (named by any single frame: ${pct(report.tracks.strangerTracksNamedByAnyFrame)}).`,
+    '',
+    `Enrolment gate: ${pct(report.enrolment.acceptedWithinTwo)} of ${report.enrolment.people} gallery people accepted on the first or second photo (first: ${report.enrolment.acceptedFirst}, second: ${report.enrolment.acceptedSecond}); refusals: ${Object.entries(report.enrolment.refusals).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'}.`,
+    '',
+    'Calibration cross-validated (fitted on one half of the people, searched with the other half, 1 photo enrolled):',
+    '',
+    '| fitted on | tested on | people | TPIR | misidentified | FPIR |',
+    '|---|---|---|---|---|---|',
+    ...report.crossValidation.map((f) => `| ${f.fittedOn} | ${f.testedOn} | ${f.people} | ${pct(f.tpir)} | ${pct(f.misidentification)} | ${pct(f.fpir)} |`),
+  ].join('\n'));
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

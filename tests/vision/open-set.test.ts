@@ -1,0 +1,146 @@
+/**
+ * Open-set identification (pure): the decision rule, its threshold by gallery size, track
+ * evidence, and a calibration fitted on one set of synthetic people that keeps its promise on
+ * another.
+ */
+import { EMBEDDING_MODEL } from '@/lib/vision/models';
+import {
+  decideIdentity, judgeTrack, normalizedScore, openSetThreshold, rankCandidates, trackBars,
+  type OpenSetCalibration, type PersonScore,
+} from '@/lib/vision/open-set';
+import { centroid, fitOpenSet, seededRandom, type FitPerson } from '@/lib/vision/open-set-fit';
+
+const cal = EMBEDDING_MODEL.openSet;
+const person = (id: string, similarity: number, templates = 1, crowding: number | null = null): PersonScore => ({ personId: id, name: id, similarity, templates, crowding });
+
+describe('the shipped calibration', () => {
+  it('belongs to the embedding model and covers galleries from 1 to 1000 people', () => {
+    expect(cal.modelId).toBe(EMBEDDING_MODEL.id);
+    expect(cal.galleryPeople[0]).toBe(1);
+    expect(cal.galleryPeople[cal.galleryPeople.length - 1]).toBeGreaterThanOrEqual(500);
+    expect(cal.trackThresholds.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('raises the bar as the gallery grows and as the target FPIR falls', () => {
+    const bars = [1, 10, 100, 1000, 10_000, 100_000].map((n) => openSetThreshold(cal, n, 0.01));
+    for (let i = 1; i < bars.length; i++) expect(bars[i]).toBeGreaterThan(bars[i - 1]);
+    expect(openSetThreshold(cal, 500, 0.001)).toBeGreaterThan(openSetThreshold(cal, 500, 0.01));
+  });
+
+  it('sets a stricter bar for a centroid of several photos than for one photo at the same similarity', () => {
+    expect(normalizedScore(cal, person('a', 0.93, 3))).toBeLessThan(normalizedScore(cal, person('a', 0.93, 1)));
+  });
+});
+
+describe('decideIdentity', () => {
+  const at = { galleryPeople: 500, targetFpir: 0.01 };
+  const bar = openSetThreshold(cal, 500, 0.01);
+  const stats = cal.impostorByTemplates[0];
+  /** The similarity whose normalised score is `z`. */
+  const sim = (z: number) => stats.mean + z * stats.std;
+
+  it('names a face close to one person and far from the rest', () => {
+    const d = decideIdentity(cal, [person('far', sim(0)), person('close', sim(bar + 2)), person('other', sim(-1))], at);
+    expect(d.match?.personId).toBe('close');
+    expect(d.reason).toBeNull();
+    expect(d.score).toBeGreaterThanOrEqual(d.threshold);
+  });
+
+  it('keeps a face unknown when its best person is below the bar, but says who it was nearest', () => {
+    const d = decideIdentity(cal, [person('a', sim(bar - 1)), person('b', sim(0))], at);
+    expect(d.match).toBeNull();
+    expect(d.reason).toBe('below-threshold');
+    expect(d.candidate?.personId).toBe('a');
+  });
+
+  it('calls a face ambiguous when others resemble it almost as much as the best', () => {
+    const d = decideIdentity(cal, [person('a', sim(bar + 0.2)), person('b', sim(bar + 0.1)), person('c', sim(bar))], at);
+    expect(d.match).toBeNull();
+    expect(d.reason).toBe('ambiguous');
+  });
+
+  it('holds a look-alike-prone person to a stricter bar', () => {
+    const s = sim(bar + 0.5);
+    expect(decideIdentity(cal, [person('a', s, 1, null)], at).match).not.toBeNull();
+    expect(decideIdentity(cal, [person('a', s, 1, sim(6))], at).match).toBeNull();
+  });
+
+  it('has nobody to name in an empty gallery', () => {
+    expect(decideIdentity(cal, [], at)).toMatchObject({ match: null, candidate: null, reason: 'empty-gallery' });
+  });
+
+  it('ranks by the normalised score, not the raw similarity', () => {
+    const [best] = rankCandidates(cal, [person('three', 0.9, 3), person('one', 0.895, 1)]);
+    expect(best.person.personId).toBe('one');
+  });
+});
+
+describe('judgeTrack', () => {
+  const bars = [3, 2.5, 2.2];
+
+  it('names a track whose frames together clear the bar for that many frames, one frame clearing the single-frame bar', () => {
+    const v = judgeTrack([{ candidate: 'x', score: 3.1, weight: 1 }, { candidate: 'x', score: 2, weight: 1 }, { candidate: 'x', score: 1.8, weight: 1 }], bars);
+    expect(v).toMatchObject({ candidate: 'x', named: true, bar: 2.2 });
+  });
+
+  it('never names a track that no single frame justified, however many frames agree', () => {
+    const frames = Array.from({ length: 5 }, () => ({ candidate: 'x', score: 2.9, weight: 1 }));
+    expect(judgeTrack(frames, bars)).toMatchObject({ candidate: 'x', named: false });
+  });
+
+  it('counts a frame won by someone else against the leader', () => {
+    const v = judgeTrack([{ candidate: 'x', score: 3.2, weight: 1 }, { candidate: 'y', score: 1, weight: 1 }, { candidate: 'x', score: 2.4, weight: 1 }], bars);
+    expect(v?.candidate).toBe('x');
+    expect(v?.score).toBeCloseTo((3.2 + 0 + 2.4) / 3, 6);
+    expect(v?.named).toBe(false);
+  });
+
+  it('holds tracks to the shipped bars: lower for more frames, never below what one frame needs at half the FPIR', () => {
+    const b = trackBars(cal, 200, 0.01);
+    expect(b.length).toBe(cal.trackThresholds.length + 1);
+    expect(b[2]).toBeLessThan(b[0]);
+  });
+});
+
+describe('fitOpenSet on synthetic people', () => {
+  // Identities are random directions in a 32-d cone (as face embeddings are: all similar to
+  // each other); photos are noisy copies. Fitted on one population, checked on another.
+  function population(seed: number, people: number): FitPerson[] {
+    const random = seededRandom(seed);
+    const gauss = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+    const dim = 32;
+    const common = Float32Array.from({ length: dim }, (_, j) => (j === 0 ? 3 : 0));
+    return Array.from({ length: people }, (_, i) => {
+      const centre = Float32Array.from({ length: dim }, (_, j) => common[j] + gauss());
+      const photos = 1 + Math.floor(random() * 4);
+      const embeddings = Array.from({ length: photos }, () => centroid([Float32Array.from(centre, (c) => c + 0.6 * gauss())]));
+      return { identity: `p${seed}-${i}`, embeddings, weights: embeddings.map(() => 1) };
+    });
+  }
+
+  it('promises an FPIR that strangers from another population keep', () => {
+    const fitted: OpenSetCalibration = fitOpenSet(population(1, 400), {
+      modelId: 'synthetic', source: 'test', galleryPeople: [1, 5, 20, 50], fpir: [0.1, 0.03, 0.01], searchesPerSize: 4000, maxTrackFrames: 3,
+    });
+    const fresh = population(2, 400);
+    const gallery = fresh.slice(0, 50);
+    const strangers = fresh.slice(50).flatMap((p) => p.embeddings);
+    const named = strangers.filter((e) => {
+      const candidates = gallery.map((g, i) => ({ personId: String(i), name: '', similarity: dotp(e, g.embeddings[0]), templates: 1, crowding: crowd(gallery, i, fitted.crowdingNeighbours) }));
+      return decideIdentity(fitted, candidates, { galleryPeople: 50, targetFpir: 0.1 }).match !== null;
+    }).length / strangers.length;
+    expect(named).toBeGreaterThan(0.05);
+    expect(named).toBeLessThan(0.15);
+  });
+
+  function dotp(a: Float32Array, b: Float32Array): number {
+    let s = 0;
+    for (let i = 0; i < a.length; i++) s += a[i] * b[i];
+    return s;
+  }
+
+  function crowd(gallery: FitPerson[], i: number, k: number): number | null {
+    const s = gallery.filter((_, j) => j !== i).map((g) => dotp(gallery[i].embeddings[0], g.embeddings[0])).sort((a, b) => b - a).slice(0, k);
+    return s.length ? s.reduce((a, b) => a + b, 0) / s.length : null;
+  }
+});
