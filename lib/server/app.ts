@@ -8,10 +8,12 @@ import type { Registry } from '@/lib/registry/registry';
 import { DEFAULT_DECODE_LIMITS } from '@/lib/vision/image';
 import { EMBEDDING_MODEL } from '@/lib/vision/models';
 import { InferencePool } from '@/lib/vision/pool';
+import { AuthFailureBackoff } from './auth-failures';
 import { getConfig, type Config } from './config';
 import { PostgresKeyStore, SqliteKeyStore, type KeyStore } from './keys';
 import { getLogger } from './logger';
 import { getMetrics } from './metrics';
+import { startMetricsListener } from './metrics-listener';
 import { RateLimiter } from './rate-limit';
 
 export interface Services {
@@ -20,6 +22,8 @@ export interface Services {
   registry: Registry;
   keys: KeyStore;
   limiter: RateLimiter;
+  /** Lockouts after failed authentication, per client address. */
+  authFailures: AuthFailureBackoff;
   /** Cosine similarity at or above which a face is named. */
   threshold: number;
   startedAt: number;
@@ -52,12 +56,14 @@ async function start(): Promise<Services> {
     log.warn({ staleTemplates: size.staleTemplates, model: EMBEDDING_MODEL.id }, 'templates of another embedding model need re-embedding; they are not searched');
   }
   getMetrics().setProbes({ queueDepth: () => vision.queueDepth, registrySize: () => registry.size() });
+  startMetricsListener(config);
   const services: Services = {
     config,
     vision,
     registry,
     keys,
     limiter: new RateLimiter(config.FACEREC_RATE_LIMIT_PER_MINUTE),
+    authFailures: new AuthFailureBackoff(),
     threshold: config.FACEREC_MATCH_THRESHOLD ?? EMBEDDING_MODEL.threshold,
     startedAt: Date.now(),
   };
