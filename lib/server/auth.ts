@@ -6,7 +6,7 @@
  * It is logged with the address, never with the key.
  */
 import { ApiError } from './errors';
-import { resolveClientAddress } from './client-address';
+import { limitKey, resolveClientAddress } from './client-address';
 import { hashKey, sameDigest, type Role } from './keys';
 import { getLogger } from './logger';
 import { rawRequestInfo } from './raw-request';
@@ -20,7 +20,7 @@ export interface Caller {
   keyId: string | null;
   /** The client's address, as far as the trusted proxies let us know it. */
   address: string;
-  /** Rate-limit identity: the key when there is one, else the client address. */
+  /** Rate-limit identity: the key when there is one, else the client address (IPv6: its /64). */
   clientId: string;
 }
 
@@ -39,17 +39,18 @@ export function clientAddress(req: Request, services: Pick<Services, 'config'>):
 export async function identify(req: Request, services: Services): Promise<Caller> {
   const address = clientAddress(req, services);
   const key = bearer(req);
-  if (key === null) return { role: null, keyId: null, address, clientId: `ip:${address}` };
+  const ipId = `ip:${limitKey(address)}`;
+  if (key === null) return { role: null, keyId: null, address, clientId: ipId };
   const nowMs = Date.now();
-  const lockedS = services.authFailures.lockedForS(address, nowMs);
+  const lockedS = services.authFailures.lockedForS(ipId, nowMs);
   if (lockedS > 0) throw new ApiError('rate_limited', 'Too many failed authentications from this address; retry later.', undefined, lockedS);
   const admin = services.config.FACEREC_ADMIN_KEY;
   if (key && admin && sameDigest(hashKey(key), hashKey(admin))) return { role: 'admin', keyId: 'env-admin', address, clientId: 'key:env-admin' };
   const info = key ? await services.keys.verify(key) : null;
   if (info) return { role: info.role, keyId: info.id, address, clientId: `key:${info.id}` };
 
-  const lockS = services.authFailures.fail(address, nowMs);
-  const bucket = services.limiter.take(`ip:${address}`, nowMs);
+  const lockS = services.authFailures.fail(ipId, nowMs);
+  const bucket = services.limiter.take(ipId, nowMs);
   getLogger().warn({ client: address, method: req.method, path: new URL(req.url).pathname, malformed: key === '', lockoutS: lockS || undefined }, 'authentication failed');
   if (!bucket.allowed) throw new ApiError('rate_limited', undefined, undefined, bucket.retryAfterS);
   if (key === '') throw new ApiError('unauthorized', 'Malformed Authorization header; expected "Bearer KEY".');

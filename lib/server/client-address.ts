@@ -69,3 +69,31 @@ export function resolveClientAddress(peer: string | null, forwardedFor: string |
   // A hop we are told to believe may still be garbage written by a misconfigured proxy.
   return net.isIP(address) ? address : `invalid:${address.slice(0, 64)}`;
 }
+
+/**
+ * The identity limits are kept under: the address itself for IPv4, its /64 network for IPv6
+ * (one subscriber usually holds a whole /64 and could otherwise rotate through it).
+ */
+export function limitKey(address: string): string {
+  if (!net.isIPv6(address)) return address;
+  const expanded = expandIPv6(address);
+  return expanded ? `${expanded.slice(0, 4).join(':')}::/64` : address;
+}
+
+/** The eight 16-bit groups of an IPv6 address, as hex without leading zeros (null if unparsable). */
+function expandIPv6(address: string): string[] | null {
+  const [head, tail, extra] = address.split('::');
+  if (extra !== undefined) return null;
+  const left = head ? head.split(':') : [];
+  const right = tail !== undefined && tail ? tail.split(':') : [];
+  // An embedded IPv4 tail (::ffff:1.2.3.4 that is not IPv4-mapped, or 64:ff9b::1.2.3.4) counts as two groups.
+  const last = (tail !== undefined ? right : left).at(-1);
+  if (last && last.includes('.')) {
+    const octets = last.split('.').map(Number);
+    const groups = [((octets[0] << 8) | octets[1]).toString(16), ((octets[2] << 8) | octets[3]).toString(16)];
+    (tail !== undefined ? right : left).splice(-1, 1, ...groups);
+  }
+  const missing = 8 - left.length - right.length;
+  if (tail === undefined ? missing !== 0 : missing < 0) return null;
+  return [...left, ...Array(tail === undefined ? 0 : missing).fill('0'), ...right].map((g) => parseInt(g, 16).toString(16));
+}

@@ -1,4 +1,4 @@
-import { parseTrustedProxies, resolveClientAddress } from '@/lib/server/client-address';
+import { limitKey, parseTrustedProxies, resolveClientAddress } from '@/lib/server/client-address';
 
 describe('client address behind proxies', () => {
   const none = parseTrustedProxies('');
@@ -34,5 +34,17 @@ describe('client address behind proxies', () => {
     expect(() => parseTrustedProxies('10.0.0.0/33')).toThrow(/prefix/);
     expect(() => parseTrustedProxies('proxy.example.com')).toThrow(/not an IP address/);
     expect(parseTrustedProxies('127.0.0.1, ::1, fd00::/8')).toHaveProperty('networks');
+  });
+});
+
+describe('limit identity', () => {
+  it('keeps an IPv4 address as it is and groups IPv6 by its /64', () => {
+    expect(limitKey('198.51.100.7')).toBe('198.51.100.7');
+    expect(limitKey('2001:db8:1:2:aaaa::1')).toBe('2001:db8:1:2::/64');
+    expect(limitKey('2001:db8:1:2:ffff:ffff:ffff:ffff')).toBe('2001:db8:1:2::/64');
+    expect(limitKey('2001:db8::1')).toBe('2001:db8:0:0::/64');
+    expect(limitKey('::1')).toBe('0:0:0:0::/64');
+    expect(limitKey('64:ff9b::198.51.100.7')).toBe('64:ff9b:0:0::/64');
+    expect(limitKey('unknown')).toBe('unknown');
   });
 });
