@@ -89,12 +89,13 @@ export function oneImage(input: ImageInput, field = 'image'): Uint8Array {
 export async function readJson<T extends z.ZodType>(req: Request, schema: T, maxBytes = 64 * 1024): Promise<z.infer<T>> {
   const type = mediaType(req);
   if (type !== 'application/json') throw new ApiError('unsupported_media_type', 'Send JSON with Content-Type: application/json.');
-  const text = new TextDecoder().decode(await readBody(req, maxBytes));
+  const bytes = await readBody(req, maxBytes);
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    // Fatal: bytes that are not UTF-8 are refused rather than stored as U+FFFD.
+    value = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
   } catch {
-    throw new ApiError('invalid_json', 'The request body is not valid JSON.');
+    throw new ApiError('invalid_json', 'The request body is not valid JSON in UTF-8.');
   }
   if (exceedsJsonDepth(value, MAX_JSON_DEPTH)) {
     throw new ApiError('validation_failed', `The JSON body is nested deeper than ${MAX_JSON_DEPTH} levels.`);

@@ -159,6 +159,7 @@ describe('malformed bodies', () => {
   const nested = (levels: number) => '{"name":"Deep","metadata":' + '{"a":'.repeat(levels) + '1' + '}'.repeat(levels) + '}';
   const cases: [string, string, string, Record<string, string>, string | Uint8Array | (() => Uint8Array), number, string][] = [
     ['invalid JSON', 'POST', '/api/v1/people', json, '{"name": ', 400, 'invalid_json'],
+    ['JSON that is not UTF-8', 'POST', '/api/v1/people', json, () => Uint8Array.from([...Buffer.from('{"name":"'), 0xff, 0xfe, ...Buffer.from('"}')]), 400, 'invalid_json'],
     ['a JSON array', 'POST', '/api/v1/people', json, '[1,2]', 400, 'validation_failed'],
     ['JSON as text/plain', 'POST', '/api/v1/people', { 'content-type': 'text/plain' }, '{"name":"A"}', 415, 'unsupported_media_type'],
     ['10 000 levels of nested metadata', 'POST', '/api/v1/people', json, nested(10_000), 400, 'validation_failed'],

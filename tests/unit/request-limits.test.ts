@@ -24,3 +24,12 @@ describe('JSON bodies within depth limits, checked without recursion', () => {
     await expect(readJson(jsonRequest(nested(3)), createPersonSchema)).resolves.toMatchObject({ name: 'A' });
   });
 });
+
+describe('JSON bodies in UTF-8', () => {
+  it('refuses bytes that are not UTF-8 instead of storing replacement characters', async () => {
+    const body = Uint8Array.from([...Buffer.from('{"name":"'), 0xff, 0xfe, ...Buffer.from('"}')]);
+    const req = new Request('http://localhost/api/v1/people', { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const e = await readJson(req, createPersonSchema).then(() => null, (err: unknown) => err);
+    expect((e as ApiError).code).toBe('invalid_json');
+  });
+});
