@@ -9,6 +9,7 @@ import { NextResponse, type NextRequest } from 'next/server';
 import { checkApiRequest } from '@/lib/server/api-routes';
 import { getConfig } from '@/lib/server/config';
 import { ApiError, errorResponse } from '@/lib/server/errors';
+import { getMetrics } from '@/lib/server/metrics';
 import { rawRequestInfo } from '@/lib/server/raw-request';
 import { API_CONTENT_SECURITY_POLICY, newNonce, pageContentSecurityPolicy } from '@/lib/server/security-headers';
 
@@ -21,7 +22,10 @@ export function proxy(request: NextRequest) {
       checkApiRequest(request.method, pathname);
       return NextResponse.next();
     } catch (e) {
-      const res = errorResponse(e instanceof ApiError ? e : new ApiError('invalid_request'));
+      const err = e instanceof ApiError ? e : new ApiError('invalid_request');
+      // Probing shows up in facerec_rejected_requests_total{reason="invalid_path"|"not_found"|"method_not_allowed"}.
+      getMetrics().rejected.inc({ reason: err.code });
+      const res = errorResponse(err);
       res.headers.set('content-security-policy', API_CONTENT_SECURITY_POLICY);
       return res;
     }

@@ -203,6 +203,9 @@ describe('monitoring', () => {
     const ok = await send('GET', '/api/v1/metrics', 'metrics');
     expect(ok.status).toBe(200);
     expect(ok.text).toMatch(/^# HELP facerec_/m);
+    // The probing above is counted by reason.
+    expect(ok.text).toMatch(/^facerec_rejected_requests_total\{reason="invalid_path"\} [1-9]/m);
+    expect(ok.text).toMatch(/^facerec_rejected_requests_total\{reason="method_not_allowed"\} [1-9]/m);
     // The metrics role reads metrics, nothing else.
     expect((await send('GET', '/api/v1/people', 'metrics')).status).toBe(403);
   });
