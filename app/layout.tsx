@@ -1,4 +1,5 @@
 import type { Metadata, Viewport } from 'next';
+import { connection } from 'next/server';
 import { ApiKeyField } from '@/components/ApiKeyField';
 import { NavLinks } from '@/components/NavLinks';
 import './globals.css';
@@ -10,7 +11,10 @@ export const metadata: Metadata = {
 
 export const viewport: Viewport = { width: 'device-width', initialScale: 1, themeColor: '#020617' };
 
-export default function RootLayout({ children }: { children: React.ReactNode }) {
+export default async function RootLayout({ children }: { children: React.ReactNode }) {
+  // Rendered per request: Next puts the nonce of that request's Content-Security-Policy
+  // (proxy.ts) on its scripts, which a page prerendered at build time cannot have.
+  await connection();
   return (
     <html lang="en">
       <body className="min-h-screen">

@@ -72,7 +72,8 @@ export interface ServerInfo {
   threshold: number;
   publicRecognition: boolean;
   keepCrops: boolean;
-  version: string | null;
+  /** Only for callers with a key. */
+  version?: string | null;
 }
 
 export interface PeoplePage {
@@ -146,6 +147,16 @@ async function errorFrom(res: Response): Promise<ApiClientError> {
 
 // ---- Client -------------------------------------------------------------------------------
 
+/**
+ * An id as one path segment. `encodeURIComponent` leaves "." and ".." as they are, and the
+ * browser resolves them as dot segments before sending: a face id ".." would turn
+ * `DELETE /people/P/faces/..` into `DELETE /people/P`. Such ids never leave the page.
+ */
+export function idSegment(id: string): string {
+  if (id === '' || id === '.' || id === '..') throw new ApiClientError(400, 'invalid_path', `"${id}" is not an id.`);
+  return encodeURIComponent(id);
+}
+
 export interface ApiClientOptions {
   /** Prefix of every path; '' = same origin. */
   baseUrl?: string;
@@ -186,7 +197,8 @@ export function createApiClient(opts: ApiClientOptions = {}) {
     if (call.signal?.aborted) controller.abort();
     call.signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      const res = await doFetch(`${baseUrl}/api/v1${path}`, { ...init, headers, signal: controller.signal, cache: 'no-store' });
+      // The API never redirects; following one would repeat a DELETE or PATCH somewhere else.
+      const res = await doFetch(`${baseUrl}/api/v1${path}`, { ...init, headers, signal: controller.signal, cache: 'no-store', redirect: 'error' });
       if (!res.ok) throw await errorFrom(res);
       return res;
     } catch (e) {
@@ -228,36 +240,36 @@ export function createApiClient(opts: ApiClientOptions = {}) {
     createPerson: (input: { name: string; externalId?: string | null }, call?: CallOptions) =>
       json<Person>('/people', sendJson('POST', input), call),
 
-    getPerson: (id: string, call?: CallOptions) => json<PersonDetail>(`/people/${encodeURIComponent(id)}`, {}, call),
+    getPerson: async (id: string, call?: CallOptions) => json<PersonDetail>(`/people/${idSegment(id)}`, {}, call),
 
-    updatePerson: (id: string, patch: { name?: string; externalId?: string | null }, call?: CallOptions) =>
-      json<Person>(`/people/${encodeURIComponent(id)}`, sendJson('PATCH', patch), call),
+    updatePerson: async (id: string, patch: { name?: string; externalId?: string | null }, call?: CallOptions) =>
+      json<Person>(`/people/${idSegment(id)}`, sendJson('PATCH', patch), call),
 
     deletePerson: async (id: string, call?: CallOptions): Promise<void> => {
-      await request(`/people/${encodeURIComponent(id)}`, { method: 'DELETE' }, call);
+      await request(`/people/${idSegment(id)}`, { method: 'DELETE' }, call);
     },
 
     /**
      * Adds face images to a person; each comes back accepted (a new template) or refused with
      * reasons, in the order given.
      */
-    addFaces: (id: string, images: ImageInput[], source: 'camera' | 'upload', call?: CallOptions) => {
+    addFaces: async (id: string, images: ImageInput[], source: 'camera' | 'upload', call?: CallOptions) => {
       const form = new FormData();
       images.forEach((img, i) => form.append('image', img, img instanceof File ? img.name : `image-${i + 1}.jpg`));
       return json<AddFacesResult>(
-        `/people/${encodeURIComponent(id)}/faces?source=${source}`,
+        `/people/${idSegment(id)}/faces?source=${source}`,
         { method: 'POST', body: form },
         { timeoutMs: 60_000, ...call },
       );
     },
 
     deleteFace: async (id: string, faceId: string, call?: CallOptions): Promise<void> => {
-      await request(`/people/${encodeURIComponent(id)}/faces/${encodeURIComponent(faceId)}`, { method: 'DELETE' }, call);
+      await request(`/people/${idSegment(id)}/faces/${idSegment(faceId)}`, { method: 'DELETE' }, call);
     },
 
     /** The aligned face crop (JPEG); fetched with the key, so it cannot be a plain <img src>. */
     faceCrop: async (id: string, faceId: string, call?: CallOptions): Promise<Blob> =>
-      (await request(`/people/${encodeURIComponent(id)}/faces/${encodeURIComponent(faceId)}/crop`, {}, call)).blob(),
+      (await request(`/people/${idSegment(id)}/faces/${idSegment(faceId)}/crop`, {}, call)).blob(),
   };
 }
 

@@ -16,6 +16,12 @@ export const CROP_MAX_BYTES = 512 * 1024;
 export const MODEL_ID_MAX_CHARS = 100;
 
 const CONTROL_CHARS = /\p{Cc}/u;
+/**
+ * Characters that change how a name looks without being seen: bidirectional embeddings,
+ * overrides, isolates and marks (U+202A-202E, U+2066-2069, U+200E, U+200F, U+061C) and
+ * zero-width ones (U+200B-200D, U+2060, U+FEFF). With them two people can look identically named.
+ */
+const INVISIBLE_CHARS = /[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\u200b-\u200d\u2060\ufeff]/u;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 function invalid(message: string): never {
@@ -35,6 +41,11 @@ export function normaliseName(name: unknown): string {
   if (length < 1) invalid('name must not be empty');
   if (length > NAME_MAX_CHARS) invalid(`name is ${length} characters long; at most ${NAME_MAX_CHARS} are allowed`);
   if (CONTROL_CHARS.test(trimmed)) invalid('name must not contain control characters');
+  const hidden = INVISIBLE_CHARS.exec(trimmed);
+  if (hidden) {
+    const code = `U+${hidden[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+    invalid(`name must not contain invisible direction or zero-width characters (found ${code}): they make different names look the same`);
+  }
   return trimmed;
 }
 

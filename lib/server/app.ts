@@ -10,10 +10,12 @@ import { EMBEDDING_MODEL } from '@/lib/vision/models';
 import { InferencePool } from '@/lib/vision/pool';
 import { openSetThreshold } from '@/lib/vision/open-set';
 import type { OperatingPoint } from '@/lib/vision/recognize';
+import { AuthFailureBackoff } from './auth-failures';
 import { getConfig, type Config } from './config';
 import { PostgresKeyStore, SqliteKeyStore, type KeyStore } from './keys';
 import { getLogger } from './logger';
 import { getMetrics } from './metrics';
+import { startMetricsListener } from './metrics-listener';
 import { RateLimiter } from './rate-limit';
 
 export interface Services {
@@ -22,6 +24,8 @@ export interface Services {
   registry: Registry;
   keys: KeyStore;
   limiter: RateLimiter;
+  /** Lockouts after failed authentication, per client address. */
+  authFailures: AuthFailureBackoff;
   /** 1:1 verify: cosine similarity at or above which two faces are the same person. */
   threshold: number;
   /** 1:N recognition: the model's open-set calibration at the configured target FPIR. */
@@ -56,12 +60,14 @@ async function start(): Promise<Services> {
     log.warn({ staleTemplates: size.staleTemplates, model: EMBEDDING_MODEL.id }, 'templates of another embedding model need re-embedding; they are not searched');
   }
   getMetrics().setProbes({ queueDepth: () => vision.queueDepth, registrySize: () => registry.size() });
+  startMetricsListener(config);
   const services: Services = {
     config,
     vision,
     registry,
     keys,
     limiter: new RateLimiter(config.FACEREC_RATE_LIMIT_PER_MINUTE),
+    authFailures: new AuthFailureBackoff(),
     threshold: config.FACEREC_MATCH_THRESHOLD ?? EMBEDDING_MODEL.threshold,
     operatingPoint: { calibration: EMBEDDING_MODEL.openSet, targetFpir: config.FACEREC_TARGET_FPIR },
     startedAt: Date.now(),
@@ -70,17 +76,20 @@ async function start(): Promise<Services> {
   return services;
 }
 
-/** Recognition's operating point as /info and /ready report it: the target and today's bar. */
-export function operatingPoint(services: Services) {
+/**
+ * Recognition's operating point as /info and /ready report it: the target, and (for callers
+ * with a key: it tells the registry's size) the gallery and today's bar.
+ */
+export function operatingPoint(services: Services, opts: { withGallery: boolean } = { withGallery: true }) {
   const { calibration, targetFpir } = services.operatingPoint;
-  const galleryPeople = services.registry.size().people;
-  return {
-    rule: 'open-set: person centroids, normalised by template count and against the runners-up',
+  const base = {
+    rule: 'open-set: person centroids, normalised by template count, crowding and runners-up',
     targetFpir,
-    galleryPeople,
-    threshold: Math.round(openSetThreshold(calibration, galleryPeople, targetFpir) * 10_000) / 10_000,
     calibration: calibration.source,
   };
+  if (!opts.withGallery) return base;
+  const galleryPeople = services.registry.size().people;
+  return { ...base, galleryPeople, threshold: Math.round(openSetThreshold(calibration, galleryPeople, targetFpir) * 10_000) / 10_000 };
 }
 
 /** The services, starting them on first call. */

@@ -1,18 +1,26 @@
 /**
  * Who is calling: `Authorization: Bearer KEY` resolved to a role. The configured admin key
- * (FACEREC_ADMIN_KEY) is compared in constant time; other keys are looked up by hash.
+ * (FACEREC_ADMIN_KEY) is compared in constant time; other keys are looked up by hash. Failed
+ * authentication counts against the caller's address: it takes a token from the address's rate
+ * limit and feeds a backoff that locks the address out of key checks (lib/server/auth-failures.ts).
+ * It is logged with the address, never with the key.
  */
 import { ApiError } from './errors';
+import { limitKey, resolveClientAddress } from './client-address';
 import { hashKey, sameDigest, type Role } from './keys';
+import { getLogger } from './logger';
+import { rawRequestInfo } from './raw-request';
 import type { Services } from './app';
 
 /** What a route requires: a role (admin always qualifies), or recognition that may be public. */
-export type Access = 'none' | 'recognize' | 'enroll' | 'admin';
+export type Access = 'none' | 'recognize' | 'enroll' | 'metrics' | 'admin';
 
 export interface Caller {
   role: Role | null;
   keyId: string | null;
-  /** Rate-limit identity: the key when there is one, else the client address. */
+  /** The client's address, as far as the trusted proxies let us know it. */
+  address: string;
+  /** Rate-limit identity: the key when there is one, else the client address (IPv6: its /64). */
   clientId: string;
 }
 
@@ -20,24 +28,33 @@ function bearer(req: Request): string | null {
   const h = req.headers.get('authorization');
   if (!h) return null;
   const m = /^Bearer\s+(\S+)\s*$/i.exec(h);
-  if (!m) throw new ApiError('unauthorized', 'Malformed Authorization header; expected "Bearer KEY".');
-  return m[1];
+  return m ? m[1] : '';
 }
 
-export function clientAddress(req: Request): string {
-  // Behind a load balancer the first X-Forwarded-For hop is the client.
-  const fwd = req.headers.get('x-forwarded-for')?.split(',')[0]?.trim();
-  return fwd || req.headers.get('x-real-ip') || 'local';
+/** The client's address: the TCP peer, or the hop the trusted proxies say (FACEREC_TRUSTED_PROXIES). */
+export function clientAddress(req: Request, services: Pick<Services, 'config'>): string {
+  return resolveClientAddress(rawRequestInfo(req).peer, req.headers.get('x-forwarded-for'), services.config.FACEREC_TRUSTED_PROXIES);
 }
 
 export async function identify(req: Request, services: Services): Promise<Caller> {
+  const address = clientAddress(req, services);
   const key = bearer(req);
-  if (!key) return { role: null, keyId: null, clientId: `ip:${clientAddress(req)}` };
+  const ipId = `ip:${limitKey(address)}`;
+  if (key === null) return { role: null, keyId: null, address, clientId: ipId };
+  const nowMs = Date.now();
+  const lockedS = services.authFailures.lockedForS(ipId, nowMs);
+  if (lockedS > 0) throw new ApiError('rate_limited', 'Too many failed authentications from this address; retry later.', undefined, lockedS);
   const admin = services.config.FACEREC_ADMIN_KEY;
-  if (admin && sameDigest(hashKey(key), hashKey(admin))) return { role: 'admin', keyId: 'env-admin', clientId: 'key:env-admin' };
-  const info = await services.keys.verify(key);
-  if (!info) throw new ApiError('unauthorized', 'The API key is not valid (unknown or revoked).');
-  return { role: info.role, keyId: info.id, clientId: `key:${info.id}` };
+  if (key && admin && sameDigest(hashKey(key), hashKey(admin))) return { role: 'admin', keyId: 'env-admin', address, clientId: 'key:env-admin' };
+  const info = key ? await services.keys.verify(key) : null;
+  if (info) return { role: info.role, keyId: info.id, address, clientId: `key:${info.id}` };
+
+  const lockS = services.authFailures.fail(ipId, nowMs);
+  const bucket = services.limiter.take(ipId, nowMs);
+  getLogger().warn({ client: address, method: req.method, path: new URL(req.url).pathname, malformed: key === '', lockoutS: lockS || undefined }, 'authentication failed');
+  if (!bucket.allowed) throw new ApiError('rate_limited', undefined, undefined, bucket.retryAfterS);
+  if (key === '') throw new ApiError('unauthorized', 'Malformed Authorization header; expected "Bearer KEY".');
+  throw new ApiError('unauthorized', 'The API key is not valid (unknown or revoked).');
 }
 
 /** Throws 401/403 unless the caller may use a route with this access. */

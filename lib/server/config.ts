@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseTrustedProxies } from './client-address';
 
 /**
  * The one place that reads `process.env`. Every setting is validated once, on first use;
@@ -11,6 +12,36 @@ const booleanFromEnv = z
 const configSchema = z.object({
   /** HTTP port of `npm start`. */
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  /**
+   * Interface the server listens on (read by Next's standalone server.js). Unset, Node listens
+   * on all interfaces; `npm start` sets 0.0.0.0; set 127.0.0.1 to serve this machine only.
+   */
+  HOSTNAME: z.string().optional(),
+  /** `development` under `next dev` (its pages need `'unsafe-eval'` in the CSP). */
+  NODE_ENV: z.string().default('production'),
+  /**
+   * Proxies whose `X-Forwarded-For` hops are believed when finding the client's address (rate
+   * limits, failed-authentication backoff, logs). Empty (default): none, the TCP peer is the
+   * client. A whole number N: the N nearest hops are proxies (Cloud Run: 1). Otherwise a comma
+   * list of addresses and CIDR networks (`10.0.0.0/8,127.0.0.1`).
+   */
+  FACEREC_TRUSTED_PROXIES: z
+    .string()
+    .default('')
+    .transform((text, ctx) => {
+      try {
+        return parseTrustedProxies(text);
+      } catch (e) {
+        ctx.addIssue({ code: 'custom', message: (e as Error).message });
+        return z.NEVER;
+      }
+    }),
+  /**
+   * When set, Prometheus metrics are also served at `/metrics` on this port (same interface as
+   * the app), without a key: scrape it from inside the network and do not publish the port.
+   * `/api/v1/metrics` on the main port always needs a key with the `metrics` (or `admin`) role.
+   */
+  FACEREC_METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   /** Folder of the embedded SQLite registry (`facerec.db`) and other local state. */
   FACEREC_DATA_DIR: z.string().min(1).default('./data'),
   /** When set (postgres://...), the registry lives in PostgreSQL instead of SQLite. */

@@ -4,6 +4,7 @@
  */
 export const ERRORS = {
   invalid_request: { status: 400, message: 'The request is malformed.' },
+  invalid_path: { status: 400, message: 'The request path is malformed: no dot segments, encoded separators, empty segments or bad percent-escapes.' },
   invalid_json: { status: 400, message: 'The request body is not valid JSON.' },
   validation_failed: { status: 400, message: 'The request does not match the expected fields.' },
   empty_image: { status: 400, message: 'The image is empty.' },
@@ -12,6 +13,7 @@ export const ERRORS = {
   unauthorized: { status: 401, message: 'An API key is required: send `Authorization: Bearer KEY`.' },
   forbidden: { status: 403, message: "This API key's role does not allow this." },
   not_found: { status: 404, message: 'Not found.' },
+  method_not_allowed: { status: 405, message: 'This path does not answer this method; see the Allow header.' },
   conflict: { status: 409, message: 'The request conflicts with existing data.' },
   payload_too_large: { status: 413, message: 'The request body is larger than the limit.' },
   image_too_large: { status: 413, message: 'The image has more pixels than the limit.' },
@@ -34,6 +36,8 @@ export class ApiError extends Error {
     readonly details?: unknown,
     /** Seconds, for 429 and 503 answers. */
     readonly retryAfterS?: number,
+    /** Extra response headers (e.g. `Allow` on a 405). */
+    readonly headers?: Record<string, string>,
   ) {
     super(message ?? ERRORS[code].message);
     this.name = 'ApiError';
@@ -43,4 +47,12 @@ export class ApiError extends Error {
 
 export interface ErrorBody {
   error: { code: ErrorCode; message: string; details?: unknown };
+}
+
+/** The JSON answer of a catalogued error, with `Retry-After` and any extra headers it carries. */
+export function errorResponse(e: ApiError): Response {
+  const body: ErrorBody = { error: { code: e.code, message: e.message, ...(e.details !== undefined ? { details: e.details } : {}) } };
+  const headers: Record<string, string> = { ...e.headers, 'cache-control': 'no-store' };
+  if (e.retryAfterS !== undefined) headers['retry-after'] = String(e.retryAfterS);
+  return Response.json(body, { status: e.status, headers });
 }

@@ -89,14 +89,37 @@ export function oneImage(input: ImageInput, field = 'image'): Uint8Array {
 export async function readJson<T extends z.ZodType>(req: Request, schema: T, maxBytes = 64 * 1024): Promise<z.infer<T>> {
   const type = mediaType(req);
   if (type !== 'application/json') throw new ApiError('unsupported_media_type', 'Send JSON with Content-Type: application/json.');
-  const text = new TextDecoder().decode(await readBody(req, maxBytes));
+  const bytes = await readBody(req, maxBytes);
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    // Fatal: bytes that are not UTF-8 are refused rather than stored as U+FFFD.
+    value = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
   } catch {
-    throw new ApiError('invalid_json', 'The request body is not valid JSON.');
+    throw new ApiError('invalid_json', 'The request body is not valid JSON in UTF-8.');
+  }
+  if (exceedsJsonDepth(value, MAX_JSON_DEPTH)) {
+    throw new ApiError('validation_failed', `The JSON body is nested deeper than ${MAX_JSON_DEPTH} levels.`);
   }
   return parseWith(schema, value);
+}
+
+/** Nesting that a request body may have (metadata allows less: lib/registry/validate.ts). */
+export const MAX_JSON_DEPTH = 32;
+
+/**
+ * True when arrays and objects nest deeper than `maxDepth` (the top level is 1). Iterative, so
+ * a body of 30 000 nested arrays cannot overflow the stack; later checks (zod, JSON.stringify,
+ * the registry's) recurse and rely on this bound.
+ */
+export function exceedsJsonDepth(value: unknown, maxDepth: number): boolean {
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (depth > maxDepth) return true;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push([child, depth + 1]);
+  }
+  return false;
 }
 
 export function parseWith<T extends z.ZodType>(schema: T, value: unknown): z.infer<T> {

@@ -9,7 +9,8 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 
-export const ROLES = ['admin', 'enroll', 'recognize'] as const;
+/** `metrics`: reads /api/v1/metrics and the detailed /ready, nothing else. */
+export const ROLES = ['admin', 'enroll', 'recognize', 'metrics'] as const;
 export type Role = (typeof ROLES)[number];
 
 export interface ApiKeyInfo {

@@ -6,9 +6,9 @@
  */
 import { isRegistryError } from '@/lib/registry/registry';
 import { isVisionError } from '@/lib/vision/errors';
-import { getServices, type Services } from './app';
+import { getServices, servicesIfReady, type Services } from './app';
 import { authorize, identify, type Access, type Caller } from './auth';
-import { ApiError, ERRORS, type ErrorBody, type ErrorCode } from './errors';
+import { ApiError, ERRORS, errorResponse, type ErrorCode } from './errors';
 import { getLogger } from './logger';
 import { getMetrics } from './metrics';
 
@@ -20,13 +20,6 @@ export interface RouteContext<P> {
 }
 
 type NextContext<P> = { params: Promise<P> };
-
-export function errorResponse(e: ApiError): Response {
-  const body: ErrorBody = { error: { code: e.code, message: e.message, ...(e.details !== undefined ? { details: e.details } : {}) } };
-  const headers: Record<string, string> = {};
-  if (e.retryAfterS !== undefined) headers['retry-after'] = String(e.retryAfterS);
-  return Response.json(body, { status: e.status, headers });
-}
 
 /** Maps anything thrown below a route to a catalogued ApiError. */
 export function toApiError(e: unknown): ApiError {
@@ -45,16 +38,31 @@ export function toApiError(e: unknown): ApiError {
   return new ApiError('internal');
 }
 
+export interface RouteOptions {
+  /**
+   * The answer while the services are still starting, instead of waiting for them (probes must
+   * answer at once). Starting them is kicked off either way.
+   */
+  whileStarting?: () => Response;
+}
+
 export function route<P = Record<string, never>>(
   name: string,
   access: Access,
   fn: (ctx: RouteContext<P>) => Promise<Response>,
+  opts: RouteOptions = {},
 ): (req: Request, ctx: NextContext<P>) => Promise<Response> {
   return async (req, nextCtx) => {
     const t0 = performance.now();
     const metrics = getMetrics();
     let status = 500;
     try {
+      if (opts.whileStarting && !servicesIfReady()) {
+        getServices().catch(() => undefined); // logged by getServices
+        const res = opts.whileStarting();
+        status = res.status;
+        return res;
+      }
       const services = await getServices().catch(() => {
         throw new ApiError('not_ready', 'The server could not start its models or registry; see the server log.', undefined, 5);
       });
@@ -83,4 +91,4 @@ export function route<P = Record<string, never>>(
   };
 }
 
-export { ERRORS };
+export { ERRORS, errorResponse };

@@ -84,9 +84,14 @@ export async function decodeImage(bytes: Uint8Array, limits: DecodeLimits = DEFA
       format,
     };
   } catch (e) {
+    // The decoder's own text names its internals (libjpeg, libspng, vips); say what is wrong instead.
+    const text = e instanceof Error ? e.message : String(e);
+    const truncated = /premature end|truncat|unexpected end|end of (file|stream|data)|EOF|short read|too short|incomplete/i.test(text);
     throw new VisionError(
       'corrupt_image',
-      `The ${format.toUpperCase()} image is damaged or truncated (${e instanceof Error ? e.message : String(e)}).`,
+      truncated
+        ? `The ${format.toUpperCase()} image is truncated: its data ends before the last row of pixels.`
+        : `The ${format.toUpperCase()} image is damaged: its pixel data could not be decoded.`,
     );
   }
 }

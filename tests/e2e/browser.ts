@@ -38,8 +38,14 @@ export async function newPage(
     await context.addInitScript(([k, v]) => window.sessionStorage.setItem(k, v), [API_KEY_STORAGE, opts.apiKey] as const);
   }
   const page = await context.newPage();
-  // Uncaught errors in the page fail the tests that check them.
+  // Uncaught errors in the page and Content-Security-Policy violations fail the tests that check them.
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
+  await context.addInitScript(() =>
+    document.addEventListener('securitypolicyviolation', (e) => console.error(`Content-Security-Policy violation: ${e.violatedDirective} blocked ${e.blockedURI || 'inline'}`)),
+  );
+  page.on('console', (m) => {
+    if (m.type() === 'error' && /Content[- ]Security[- ]Policy/i.test(m.text())) errors.push(m.text());
+  });
   return { context, page, errors };
 }

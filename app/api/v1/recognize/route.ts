@@ -26,7 +26,6 @@ export const POST = route('recognize', 'recognize', async ({ req, services }) =>
     // Decision-score bars for this gallery: one frame, and tracks of 2, 3, ... frames.
     threshold: result.threshold,
     trackBars: trackBars(services.operatingPoint.calibration, result.galleryPeople, services.operatingPoint.targetFpir).map((b) => Math.round(b * 10_000) / 10_000),
-    operatingPoint: { targetFpir: services.operatingPoint.targetFpir, galleryPeople: result.galleryPeople },
     model: EMBEDDING_MODEL.id,
     timings: presentTimings(result.timings),
   });

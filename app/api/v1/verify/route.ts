@@ -1,6 +1,7 @@
 import { ApiError } from '@/lib/server/errors';
 import { oneImage, readImages } from '@/lib/server/http';
 import { route } from '@/lib/server/route';
+import { isRegistryError, type SearchHit } from '@/lib/registry/registry';
 import { cosineSimilarity } from '@/lib/vision/match';
 import { EMBEDDING_MODEL } from '@/lib/vision/models';
 import type { Analyzer } from '@/lib/vision/recognize';
@@ -14,11 +15,25 @@ async function mainFace(vision: Analyzer, bytes: Uint8Array, label: string): Pro
   return faces[0].embedding;
 }
 
-/** 1:1 — two images, or one image and an enrolled person. */
-export const POST = route('verify', 'recognize', async ({ req, services }) => {
+/**
+ * 1:1 — two images, or one image and an enrolled person. A caller without a key (public
+ * recognition) learns only `match` against a person id: an unknown id, a person without
+ * templates and a different face all answer `match: false`, so ids cannot be probed.
+ */
+export const POST = route('verify', 'recognize', async ({ req, services, caller }) => {
   const input = await readImages(req, services.config.FACEREC_MAX_BODY_BYTES);
   const personId = input.fields.get('personId');
   let similarity: number;
+  if (personId && !caller.role) {
+    const probe = await mainFace(services.vision, oneImage(input, 'image'), 'the image');
+    let hit: SearchHit | null = null;
+    try {
+      hit = services.registry.scorePerson(personId, probe);
+    } catch (e) {
+      if (!isRegistryError(e) || e.code !== 'not_found') throw e;
+    }
+    return Response.json({ match: hit !== null && hit.similarity >= services.threshold, threshold: services.threshold, model: EMBEDDING_MODEL.id });
+  }
   if (personId) {
     await services.registry.getPerson(personId); // 404 before any inference
     const probe = await mainFace(services.vision, oneImage(input, 'image'), 'the image');
