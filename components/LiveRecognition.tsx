@@ -85,8 +85,9 @@ export function LiveRecognition() {
         onAnswer: (result, frame, roundTripMs) => {
           frameWidthRef.current = result.width || frame.width;
           tracker.update(
-            result.faces.map((f) => ({ box: f.box, match: f.match, quality: f.quality.score })),
+            result.faces.map((f) => ({ box: f.box, match: f.match, decision: f.decision, quality: f.quality.score })),
             frame.capturedAt,
+            result.trackBars,
           );
           const now = performance.now();
           m.answers.tick(now);

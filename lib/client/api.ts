@@ -35,19 +35,34 @@ export interface Match {
   similarity: number;
 }
 
+/** Why a face is named or unknown; below the bar it names nobody (docs/api.md). */
+export interface Decision {
+  /** Opaque id of the best person, stable within one server process; never a name or person id. null: nobody enrolled. */
+  candidate: string | null;
+  /** Decision score of that person, in impostor standard deviations; null: nobody enrolled. */
+  score: number | null;
+  /** The bar `score` had to reach for this face. */
+  threshold: number;
+  reason: null | 'below-threshold' | 'ambiguous' | 'empty-gallery';
+}
+
 export interface Face {
   box: Box;
   landmarks: { x: number; y: number }[];
   score: number;
   quality: Quality;
   match: Match | null;
+  decision: Decision;
 }
 
 export interface RecognizeResult {
   faces: Face[];
   width: number;
   height: number;
+  /** The one-frame bar on the decision score. */
   threshold: number;
+  /** `trackBars[n - 1]`: the bar on the evidence of a track of n frames (the page's tracker). */
+  trackBars: number[];
   model: string;
   timings: Record<string, number>;
 }

@@ -1,15 +1,21 @@
 /**
- * Face tracking between recognition answers: pure, no DOM, no dependencies (it runs in the
- * browser). The server answers one frame at a time with boxes and an identity or `unknown`;
- * the tracker ties the faces of successive answers together by box overlap so that each face
- * keeps an id, its label is the quality-weighted vote of its last few answers (one odd answer
- * does not make it flicker; `unknown` is a vote like any name), and its box is smoothed and can
- * be extrapolated to the moment the overlay is drawn.
+ * Face tracking between recognition answers: pure, no DOM (it runs in the browser). The server
+ * answers one frame at a time with boxes, each face's best candidate (an opaque token) and its
+ * decision score, and a name only when that frame alone cleared the bar. The tracker ties the
+ * faces of successive answers together by box overlap so that each face keeps an id, judges
+ * the evidence of its last few frames together (`judgeTrack` in open-set.ts, the rule that
+ * `bench:openset` measures in track mode), and smooths its box, which can be extrapolated to
+ * the moment the overlay is drawn.
+ *
+ * A track is named only when its quality-weighted evidence clears the bar for that many frames
+ * and the server named its leading candidate in one of those frames; the name shown is the one
+ * the server sent, never one the tracker infers.
  *
  * Coordinates: pixels of the frames sent to the server (every frame of one tracker has the
  * same size). Times: milliseconds on one monotonic clock (`performance.now()` in the page),
  * taken when the frame was captured, not when its answer arrived.
  */
+import { judgeTrack, type FrameEvidence } from './open-set';
 import type { Box } from './types';
 
 export type { Box };
@@ -17,9 +23,15 @@ export type { Box };
 /** One face of one answer. */
 export interface Observation {
   box: Box;
-  /** Who the server says it is; null = unknown. */
+  /** Who the server named in this frame alone; null = nobody cleared the one-frame bar. */
   match: { personId: string; name: string; similarity: number } | null;
-  /** Quality score of the face, 0..1: the weight of this answer's vote. */
+  /**
+   * The server's best candidate for the face even below the bar: an opaque token (the same
+   * person has the same token within one server process) and its decision score (impostor
+   * standard deviations). Both null when nobody is enrolled.
+   */
+  decision: { candidate: string | null; score: number | null };
+  /** Quality score of the face, 0..1: the weight of this frame's evidence. */
   quality: number;
 }
 
@@ -33,7 +45,11 @@ export interface TrackedFace {
   /** Smoothed box; from `predict()`, moved on to the asked time by the track's velocity. */
   box: Box;
   label: TrackLabel;
-  /** Share of the window's vote weight behind the label, 0..1. */
+  /**
+   * Share of the window's frame weight that says the same as the label on its own, 0..1: for a
+   * named track, frames whose best candidate is that person; for an unknown one, frames in
+   * which the server named nobody.
+   */
   confidence: number;
   /** Answers this face was seen in. */
   hits: number;
@@ -52,8 +68,6 @@ export interface TrackerOptions {
   minHits: number;
   /** A face continues a track only if its box overlaps the track's predicted box at least this much (IoU). */
   minIou: number;
-  /** How many recent answers vote on a track's label. */
-  voteWindow: number;
   /** A track is dropped after missing from more than this many answers in a row... */
   maxMissed: number;
   /**
@@ -69,16 +83,23 @@ export interface TrackerOptions {
   velocityGain: number;
   /** Boxes are extrapolated at most this far (ms) past the last answer. */
   maxPredictMs: number;
-  /** Added to the overlap score when a face carries the track's current identity (helps when faces cross). */
+  /**
+   * Added to the overlap score when a face's best candidate is the track's leading candidate
+   * (helps when faces cross; works for strangers too, whose best candidate is usually stable).
+   */
   sameIdentityBonus: number;
-  /** Floor of a vote's weight, so a zero-quality answer still counts a little. */
-  minVoteWeight: number;
+  /**
+   * Hysteresis, in decision-score units (impostor standard deviations): a named track keeps its
+   * name while its evidence for that person stays within this much below the bar, so a face
+   * whose evidence sits right at the bar does not flicker. Naming a track always takes the full
+   * bar, so this does not change which tracks get named, only how long a name stays.
+   */
+  holdMargin: number;
 }
 
 export const DEFAULT_TRACKER_OPTIONS: TrackerOptions = {
   minHits: 2,
   minIou: 0.2,
-  voteWindow: 5,
   maxMissed: 2,
   maxAgeMs: 1500,
   maxAgeAnswers: 2.5,
@@ -86,15 +107,12 @@ export const DEFAULT_TRACKER_OPTIONS: TrackerOptions = {
   velocityGain: 0.5,
   maxPredictMs: 400,
   sameIdentityBonus: 0.1,
-  minVoteWeight: 0.05,
+  holdMargin: 0.25,
 };
 
-interface Vote {
-  /** personId, or UNKNOWN. */
-  key: string;
-  name: string;
-  similarity: number;
-  weight: number;
+/** One frame of a track: its evidence, and the name the server sent with it, if any. */
+interface Frame extends FrameEvidence {
+  match: Observation['match'];
 }
 
 interface Track {
@@ -103,14 +121,19 @@ interface Track {
   /** Velocity of the box centre, px/ms. */
   vx: number;
   vy: number;
-  votes: Vote[];
-  labelKey: string;
+  /** The last `bars.length` frames, oldest first. */
+  frames: Frame[];
+  /** Leading candidate of the frames (named or not), for `sameIdentityBonus`. */
+  leader: string | null;
+  label: TrackLabel;
+  /** Candidate token behind the current name (null while unknown), for the hysteresis. */
+  namedCandidate: string | null;
+  confidence: number;
   hits: number;
   missed: number;
   lastSeenMs: number;
 }
 
-const UNKNOWN = '\u0000unknown';
 const MAX_INTERVAL_SAMPLE_MS = 4000;
 
 export function iou(a: Box, b: Box): number {
@@ -127,40 +150,50 @@ function shift(box: Box, dx: number, dy: number): Box {
   return { x: box.x + dx, y: box.y + dy, width: box.width, height: box.height };
 }
 
-function voteOf(o: Observation, minWeight: number): Vote {
-  const weight = Math.max(minWeight, Number.isFinite(o.quality) ? Math.min(1, o.quality) : 0);
-  return o.match
-    ? { key: o.match.personId, name: o.match.name, similarity: o.match.similarity, weight }
-    : { key: UNKNOWN, name: '', similarity: 0, weight };
+function frameOf(o: Observation): Frame {
+  const score = o.decision.score;
+  return {
+    candidate: o.decision.candidate,
+    // null: nobody was enrolled, so the frame is evidence for no one.
+    score: score === null || Number.isNaN(score) ? -Infinity : score,
+    weight: Number.isFinite(o.quality) ? Math.min(1, Math.max(0, o.quality)) : 0,
+    match: o.match,
+  };
 }
 
-/** The label with the most vote weight; the current one stays on a tie (hysteresis). */
-function elect(votes: Vote[], currentKey: string | null): { key: string; share: number } {
-  const totals = new Map<string, number>();
-  let sum = 0;
-  for (const v of votes) {
-    totals.set(v.key, (totals.get(v.key) ?? 0) + v.weight);
-    sum += v.weight;
+/** Share of the frames' weight (floored as `trackEvidence` floors it) for which `agrees` holds. */
+function weightShare(frames: Frame[], agrees: (f: Frame) => boolean): number {
+  let part = 0;
+  let total = 0;
+  for (const f of frames) {
+    const w = Math.max(1e-3, f.weight);
+    total += w;
+    if (agrees(f)) part += w;
   }
-  let bestKey = currentKey ?? votes[votes.length - 1].key;
-  let best = totals.get(bestKey) ?? 0;
-  for (const [key, w] of totals) {
-    if (w > best + 1e-9) {
-      best = w;
-      bestKey = key;
-    }
-  }
-  return { key: bestKey, share: sum > 0 ? best / sum : 0 };
+  return total > 0 ? part / total : 0;
 }
 
-function labelOf(track: Track): TrackLabel {
-  if (track.labelKey === UNKNOWN) return { status: 'unknown' };
-  // The newest vote for the elected person gives the name and similarity shown.
-  for (let i = track.votes.length - 1; i >= 0; i--) {
-    const v = track.votes[i];
-    if (v.key === track.labelKey) return { status: 'matched', personId: v.key, name: v.name, similarity: v.similarity };
+/**
+ * Labels a track from its frames against `bars` (from the latest answer). Named when
+ * `judgeTrack` names its leading candidate, or, if that candidate already holds the name, while
+ * the evidence stays within `holdMargin` below the bar; and in both cases only when a frame in
+ * the window carries the server's name for that candidate (the newest such frame gives the
+ * name and similarity shown, so a rename shows at the next named frame).
+ */
+function judge(t: Track, bars: number[], holdMargin: number): void {
+  const verdict = judgeTrack(t.frames, bars);
+  t.leader = verdict?.candidate ?? null;
+  const source = verdict ? t.frames.findLast((f) => f.match !== null && f.candidate === verdict.candidate) : undefined;
+  const held = verdict !== null && t.namedCandidate === verdict.candidate && verdict.score >= verdict.bar - holdMargin;
+  if (verdict && source?.match && (verdict.named || held)) {
+    t.label = { status: 'matched', ...source.match };
+    t.namedCandidate = verdict.candidate;
+    t.confidence = weightShare(t.frames, (f) => f.candidate === verdict.candidate);
+  } else {
+    t.label = { status: 'unknown' };
+    t.namedCandidate = null;
+    t.confidence = weightShare(t.frames, (f) => f.match === null);
   }
-  return { status: 'unknown' };
 }
 
 export class FaceTracker {
@@ -170,18 +203,23 @@ export class FaceTracker {
   private lastUpdateMs = -Infinity;
   /** Smoothed time between the frames of successive answers, ms (null before two answers). */
   private answerIntervalMs: number | null = null;
+  /** Decision-score bars for tracks of 1, 2, ... frames, from the latest answer. */
+  private bars: number[] = [];
 
   constructor(options: Partial<TrackerOptions> = {}) {
     this.opts = { ...DEFAULT_TRACKER_OPTIONS, ...options };
   }
 
   /**
-   * Folds in one answer: the faces found in the frame captured at `frameMs`. Returns the live
+   * Folds in one answer: the faces found in the frame captured at `frameMs`, and the answer's
+   * `trackBars` (`bars[n - 1]`: the bar on the evidence of n frames; they move as people are
+   * enrolled or deleted, so every track is judged again against the latest). Returns the live
    * tracks. An answer older than the previous one is ignored (its frame is stale).
    */
-  update(observations: Observation[], frameMs: number): TrackedFace[] {
+  update(observations: Observation[], frameMs: number, bars: readonly number[]): TrackedFace[] {
     if (frameMs < this.lastUpdateMs) return this.view(this.tracks, frameMs, false);
     const o = this.opts;
+    this.bars = [...bars];
     const maxAge = this.maxAgeMs();
     this.tracks = this.tracks.filter((t) => frameMs - t.lastSeenMs <= maxAge);
     if (Number.isFinite(this.lastUpdateMs)) {
@@ -198,7 +236,7 @@ export class FaceTracker {
       observations.forEach((obs, f) => {
         const overlap = iou(predicted[t], obs.box);
         if (overlap < o.minIou) return;
-        const same = (obs.match?.personId ?? UNKNOWN) === track.labelKey;
+        const same = obs.decision.candidate !== null && obs.decision.candidate === track.leader;
         pairs.push({ t, f, score: overlap + (same ? o.sameIdentityBonus : 0) });
       });
     });
@@ -217,19 +255,27 @@ export class FaceTracker {
 
     observations.forEach((obs, f) => {
       if (obsTaken.has(f)) return;
-      const vote = voteOf(obs, o.minVoteWeight);
       this.tracks.push({
         id: this.nextId++,
         box: { ...obs.box },
         vx: 0,
         vy: 0,
-        votes: [vote],
-        labelKey: vote.key,
+        frames: [frameOf(obs)],
+        leader: null,
+        label: { status: 'unknown' },
+        namedCandidate: null,
+        confidence: 0,
         hits: 1,
         missed: 0,
         lastSeenMs: frameMs,
       });
     });
+    // Every track, seen in this answer or coasting: the bars may have moved.
+    const window = Math.max(1, this.bars.length);
+    for (const t of this.tracks) {
+      if (t.frames.length > window) t.frames.splice(0, t.frames.length - window);
+      judge(t, this.bars, o.holdMargin);
+    }
     return this.view(this.tracks, frameMs, false);
   }
 
@@ -245,6 +291,7 @@ export class FaceTracker {
     this.tracks = [];
     this.lastUpdateMs = -Infinity;
     this.answerIntervalMs = null;
+    this.bars = [];
   }
 
   /** How long an unseen track lives: the configured time, stretched for slow answers. */
@@ -257,7 +304,7 @@ export class FaceTracker {
     return shift(t.box, t.vx * dt, t.vy * dt);
   }
 
-  /** Alpha-beta update of the box and its velocity, then the vote. */
+  /** Alpha-beta update of the box and its velocity; the frame joins the track's evidence. */
   private correct(t: Track, predicted: Box, obs: Observation, frameMs: number): void {
     const o = this.opts;
     const dt = frameMs - t.lastSeenMs;
@@ -282,17 +329,15 @@ export class FaceTracker {
     t.hits++;
     t.missed = 0;
     t.lastSeenMs = frameMs;
-    t.votes.push(voteOf(obs, o.minVoteWeight));
-    if (t.votes.length > o.voteWindow) t.votes.splice(0, t.votes.length - o.voteWindow);
-    t.labelKey = elect(t.votes, t.labelKey).key;
+    t.frames.push(frameOf(obs));
   }
 
   private view(tracks: Track[], atMs: number, extrapolate: boolean): TrackedFace[] {
     return tracks.map((t) => ({
       id: t.id,
       box: extrapolate ? this.extrapolate(t, atMs) : { ...t.box },
-      label: labelOf(t),
-      confidence: elect(t.votes, t.labelKey).share,
+      label: { ...t.label },
+      confidence: t.confidence,
       hits: t.hits,
       missed: t.missed,
       confirmed: t.hits >= this.opts.minHits,
