@@ -8,7 +8,7 @@ import { EMBEDDING_MODEL } from './models';
 import { ENROLMENT_QUALITY } from './quality';
 import type { Analyzer } from './recognize';
 import type { TemplateSource } from '@/lib/registry/registry';
-import type { FaceQuality, QualityReason, RgbImage } from './types';
+import type { AnalyzeResult, FaceQuality, QualityReason, RgbImage } from './types';
 
 export type RejectReason = 'no-face' | 'several-faces' | QualityReason;
 
@@ -22,17 +22,11 @@ export type EnrollmentCheck =
  */
 const SECOND_FACE_RATIO = 0.5;
 
-export async function checkEnrollmentImage(
-  analyzer: Analyzer,
-  bytes: Uint8Array,
-  opts: { keepChip?: boolean } = {},
-): Promise<EnrollmentCheck> {
-  const analysis = await analyzer.analyze(bytes, {
-    flip: true,
-    keepChips: opts.keepChip ?? false,
-    quality: ENROLMENT_QUALITY,
-    maxFaces: 5,
-  });
+/** The analysis options the enrolment gate judges (flip-averaged embeddings, enrolment thresholds). */
+export const ENROLLMENT_ANALYSIS = { flip: true, quality: ENROLMENT_QUALITY, maxFaces: 5 } as const;
+
+/** The enrolment gate, pure: judges an image's analysis (made with `ENROLLMENT_ANALYSIS`). */
+export function judgeEnrollment(analysis: Pick<AnalyzeResult, 'faces'>): EnrollmentCheck {
   const [main, second] = analysis.faces;
   if (!main) return { accepted: false, reasons: ['no-face'] };
   if (second && second.quality.eyeDistancePx >= SECOND_FACE_RATIO * main.quality.eyeDistancePx) {
@@ -46,6 +40,14 @@ export async function checkEnrollmentImage(
     quality: main.quality,
     ...(main.chip ? { chip: main.chip } : {}),
   };
+}
+
+export async function checkEnrollmentImage(
+  analyzer: Analyzer,
+  bytes: Uint8Array,
+  opts: { keepChip?: boolean } = {},
+): Promise<EnrollmentCheck> {
+  return judgeEnrollment(await analyzer.analyze(bytes, { ...ENROLLMENT_ANALYSIS, keepChips: opts.keepChip ?? false }));
 }
 
 /** Where accepted templates go (the registry), as enrolment sees it. All or none. */
