@@ -26,8 +26,8 @@ function headLandmarks(pitchDeg: number, { mouthCornerRise = 0 } = {}): Point[] 
 
 /**
  * The 68 landmarks the pipeline finds on lfw-dev images/Tony_Blair/Tony_Blair_0090.jpg (LFW,
- * deep-funnelled; pixels): a laughing man with his head tilted back, the nose tip up at the eye
- * line. The pitch estimate used before reported -90 deg for it.
+ * deep-funnelled; pixels): a man looking up with his head tilted back, mouth open, the nose tip
+ * up at the eye line. The pitch estimate used before reported -90 deg for it.
  */
 const HEAD_TILTED_BACK: Point[] = [
   [77.8, 144.6], [78.9, 153.6], [80.1, 162.9], [82.2, 172.4], [86.7, 181.2], [94.1, 185.6], [102.0, 186.7], [112, 187.1], [126.1, 187.5],
