@@ -19,6 +19,7 @@
  * --calibrate refits the calibration on all of the dataset's people and writes the JSON the
  * model ships with (lib/vision/calibration/). Prints JSON and appends to docs/benchmarks.md.
  */
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -30,12 +31,16 @@ import { judgeTrack, rankCandidates, trackBars, type FrameEvidence, type OpenSet
 import { centroid, crowdingIn, fitOpenSet, type FitPerson } from '../lib/vision/open-set-fit';
 import { InferencePool } from '../lib/vision/pool';
 import { identify, type OperatingPoint } from '../lib/vision/recognize';
-import { ENROLLMENT_ANALYSIS, judgeEnrollment } from '../lib/vision/register';
+import { ENROLMENT_QUALITY } from '../lib/vision/quality';
+import { ENROLLMENT_ANALYSIS, judgeEnrollment, SUBJECT_RULE } from '../lib/vision/register';
 import type { FaceQuality } from '../lib/vision/types';
 import { appendToBenchmarks, DATASETS_DIR } from './report';
 
 /** The calibration the model ships with (imported by lib/vision/models.ts). */
 const CALIBRATION_FILE = path.join(__dirname, '..', 'lib', 'vision', 'calibration', `${EMBEDDING_MODEL.id}.openset.json`);
+
+/** Bump when the analysis itself changes (pose estimate, quality measures) without a new model id. */
+const ANALYSIS_VERSION = 2;
 
 interface Photo {
   path: string;
@@ -52,7 +57,9 @@ interface Photo {
 
 async function analysePhotos(root: string, rows: { path: string; identity: string }[]): Promise<Photo[]> {
   const cacheDir = path.join(__dirname, '.cache');
-  const cacheFile = path.join(cacheDir, `openset-${EMBEDDING_MODEL.id}-${path.basename(root)}.jsonl`);
+  // The verdicts depend on the gate as much as on the model: both name the cache.
+  const gate = createHash('sha256').update(JSON.stringify({ ENROLMENT_QUALITY, SUBJECT_RULE, ANALYSIS_VERSION })).digest('hex').slice(0, 8);
+  const cacheFile = path.join(cacheDir, `openset-${EMBEDDING_MODEL.id}-${gate}-${path.basename(root)}.jsonl`);
   const cached = new Map<string, Photo>();
   if (fs.existsSync(cacheFile)) {
     for (const line of fs.readFileSync(cacheFile, 'utf8').split('\n')) {

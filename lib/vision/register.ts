@@ -1,14 +1,14 @@
 /**
- * register: the enrolment quality gate. Each image must hold exactly one clear, large enough,
- * roughly frontal face; accepted faces become templates (flip-averaged embeddings), refused
- * ones come back with reasons a person can act on.
+ * register: the enrolment quality gate. Each image must show one clear, large enough, roughly
+ * frontal face (the clear subject when there are several); accepted faces become templates
+ * (flip-averaged embeddings), refused ones come back with reasons a person can act on.
  */
 import { isVisionError } from './errors';
 import { EMBEDDING_MODEL } from './models';
 import { ENROLMENT_QUALITY } from './quality';
 import type { Analyzer } from './recognize';
 import type { TemplateSource } from '@/lib/registry/registry';
-import type { AnalyzeResult, FaceQuality, QualityReason, RgbImage } from './types';
+import type { AnalyzeResult, Box, FaceAnalysis, FaceQuality, QualityReason, RgbImage } from './types';
 
 export type RejectReason = 'no-face' | 'several-faces' | QualityReason;
 
@@ -17,21 +17,57 @@ export type EnrollmentCheck =
   | { accepted: false; reasons: RejectReason[]; quality?: FaceQuality };
 
 /**
- * A second face counts as "several faces" when its eyes are at least this share of the
- * largest face's eye distance: small faces far in the background do not block enrolment.
+ * Several faces: the largest face is enrolled when it is clearly the subject, otherwise the
+ * photo is refused (we cannot tell whom the person meant). Shares of the largest face's eye
+ * distance, and of the image's width and height.
  */
-const SECOND_FACE_RATIO = 0.5;
+export const SUBJECT_RULE = {
+  /** Every other face at most this share: they are far behind, wherever the subject stands. */
+  backgroundFaceRatio: 0.5,
+  /**
+   * Every other face at most this share and the largest face the one nearest the centre, inside
+   * the central half: bystanders. 0.7 ~ cos 45 deg, so a face that is only turned away, not
+   * farther, still counts as the same size and the photo is refused.
+   */
+  bystanderFaceRatio: 0.7,
+  /** Centre of the subject's box at most this far from the image centre, per axis. */
+  maxCentreOffset: 0.25,
+} as const;
+
+type Analysed = Pick<AnalyzeResult, 'faces'> & Partial<Pick<AnalyzeResult, 'width' | 'height'>>;
+
+/** How far a box's centre is from the image centre, the larger of the two axes' shares. */
+function centreOffset(box: Box, width: number, height: number): number {
+  return Math.max(Math.abs((box.x + box.width / 2) / width - 0.5), Math.abs((box.y + box.height / 2) / height - 0.5));
+}
+
+/**
+ * The face to enrol (the largest, `faces[0]`), or null when another face is too close in size
+ * to tell whom the photo shows. Without the image size only the background rule applies.
+ */
+export function enrolmentSubject(analysis: Analysed): FaceAnalysis | null {
+  const [main, ...others] = analysis.faces;
+  if (!main || others.length === 0) return main ?? null;
+  const ratio = Math.max(...others.map((f) => f.quality.eyeDistancePx)) / main.quality.eyeDistancePx;
+  if (ratio < SUBJECT_RULE.backgroundFaceRatio) return main;
+  const { width, height } = analysis;
+  if (ratio >= SUBJECT_RULE.bystanderFaceRatio || !width || !height) return null;
+  const offset = centreOffset(main.box, width, height);
+  const central = offset <= SUBJECT_RULE.maxCentreOffset && others.every((f) => centreOffset(f.box, width, height) > offset);
+  return central ? main : null;
+}
 
 /** The analysis options the enrolment gate judges (flip-averaged embeddings, enrolment thresholds). */
 export const ENROLLMENT_ANALYSIS = { flip: true, quality: ENROLMENT_QUALITY, maxFaces: 5 } as const;
 
-/** The enrolment gate, pure: judges an image's analysis (made with `ENROLLMENT_ANALYSIS`). */
-export function judgeEnrollment(analysis: Pick<AnalyzeResult, 'faces'>): EnrollmentCheck {
-  const [main, second] = analysis.faces;
-  if (!main) return { accepted: false, reasons: ['no-face'] };
-  if (second && second.quality.eyeDistancePx >= SECOND_FACE_RATIO * main.quality.eyeDistancePx) {
-    return { accepted: false, reasons: ['several-faces'], quality: main.quality };
-  }
+/**
+ * The enrolment gate, pure: judges an image's analysis (made with `ENROLLMENT_ANALYSIS`; pass
+ * its width and height too, so a centred subject can be told from bystanders).
+ */
+export function judgeEnrollment(analysis: Analysed): EnrollmentCheck {
+  if (analysis.faces.length === 0) return { accepted: false, reasons: ['no-face'] };
+  const main = enrolmentSubject(analysis);
+  if (!main) return { accepted: false, reasons: ['several-faces'], quality: analysis.faces[0].quality };
   if (!main.quality.ok) return { accepted: false, reasons: main.quality.reasons, quality: main.quality };
   return {
     accepted: true,
