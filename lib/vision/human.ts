@@ -211,6 +211,27 @@ export class HumanDetector {
     }
   }
 
+  /**
+   * Runs one of Human's graph models (by its model.json) on this detector's tfjs engine, on a
+   * float32 NHWC batch: the reference the converted ONNX networks are tested against.
+   */
+  async runGraphModel(modelJson: string, input: Float32Array, shape: [number, number, number, number]): Promise<{ shape: number[]; data: Float32Array }[]> {
+    if (!this.tf) throw new Error('HumanDetector.runGraphModel() before load()');
+    const converter = runtimeRequire(/* turbopackIgnore: true */ '@tensorflow/tfjs-converter') as { loadGraphModel(url: string): Promise<GraphModel> };
+    const model = await converter.loadGraphModel(`file://${modelJson}`);
+    const x = this.tf.tensor4d(input, shape, 'float32');
+    try {
+      const outputs = model.execute(x);
+      const list = Array.isArray(outputs) ? outputs : [outputs];
+      const result = await Promise.all(list.map(async (t) => ({ shape: t.shape, data: await t.data() })));
+      for (const t of list) t.dispose();
+      return result;
+    } finally {
+      x.dispose();
+      model.dispose();
+    }
+  }
+
   /** Tensor count of the shared tfjs engine: lets tests prove nothing leaks per image. */
   tensorCount(): number {
     return this.tf?.memory().numTensors ?? 0;

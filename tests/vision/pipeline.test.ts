@@ -1,3 +1,6 @@
+/**
+ * @jest-environment ./tests/vision/onnx-environment.mjs
+ */
 import sharp from 'sharp';
 import { isVisionError } from '@/lib/vision/errors';
 import { cosineSimilarity } from '@/lib/vision/match';
