@@ -27,7 +27,8 @@ const entries = [
 // Data files read from disk: the converted models, ONNX Runtime's native library.
 const dataGlobs = [
   ['dist/models', /\.onnx$/],
-  ['node_modules/onnxruntime-node/bin/napi-v6/linux/x64', /^(libonnxruntime\.so\.1|onnxruntime_binding\.node)$/],
+  // The CUDA provider libraries are there only where a user installed them (docs/models.md, GPU).
+  ['node_modules/onnxruntime-node/bin/napi-v6/linux/x64', /^(libonnxruntime\.so\.1|onnxruntime_binding\.node|libonnxruntime_providers_\w+\.so)$/],
   ['node_modules/onnxruntime-node/bin/napi-v6/linux/arm64', /^(libonnxruntime\.so\.1|onnxruntime_binding\.node)$/],
   ['node_modules/onnxruntime-node', /^package\.json$/],
 ];
