@@ -63,45 +63,16 @@ interface Square {
   side: number;
 }
 
-/** Squares of `side` covering `width` x `height` with at least `overlap` between neighbours. */
-function grid(width: number, height: number, side: number, overlap: number): Square[] {
-  const positions = (length: number) => {
-    if (length <= side) return [0];
-    const count = Math.ceil((length - side) / (side * (1 - overlap))) + 1;
-    return Array.from({ length: count }, (_, i) => Math.round((i * (length - side)) / (count - 1)));
-  };
-  return positions(height).flatMap((y) => positions(width).map((x) => ({ x, y, side })));
-}
-
-/**
- * Second, finer scale for large images: BlazeFace sees every square at 256 px, so in a
- * 1600 px group photo a 60 px face shrinks to 10 px and is lost. Squares of this side (decoded
- * px) are run as well when the coarse squares are at least `FINE_FROM_SIDE` px, which keeps
- * webcam frames (640x480: one 640 px square) at one detector run.
- */
-export interface DetectionScales {
-  fineTilePx: number;
-  fineFromSidePx: number;
-}
-
-export const DEFAULT_SCALES: DetectionScales = { fineTilePx: 640, fineFromSidePx: 1000 };
-
 /** The squares to run the detector on, in image pixels (a square may extend past the image). */
-export function detectionSquares(width: number, height: number, scales: DetectionScales = DEFAULT_SCALES): Square[] {
+export function detectionSquares(width: number, height: number): Square[] {
   const long = Math.max(width, height), short = Math.min(width, height);
-  let coarse: Square[];
-  if (long <= short * MAX_PAD_ASPECT) {
-    coarse = [{ x: 0, y: 0, side: long }];
-  } else {
-    const step = short * (1 - TILE_OVERLAP);
-    const count = Math.ceil((long - short) / step) + 1;
-    const stride = count > 1 ? (long - short) / (count - 1) : 0;
-    coarse = Array.from({ length: count }, (_, i) =>
-      width >= height ? { x: Math.round(i * stride), y: 0, side: short } : { x: 0, y: Math.round(i * stride), side: short },
-    );
-  }
-  if (coarse[0].side < scales.fineFromSidePx) return coarse;
-  return [...coarse, ...grid(width, height, Math.min(scales.fineTilePx, short), TILE_OVERLAP)];
+  if (long <= short * MAX_PAD_ASPECT) return [{ x: 0, y: 0, side: long }];
+  const step = short * (1 - TILE_OVERLAP);
+  const count = Math.ceil((long - short) / step) + 1;
+  const stride = count > 1 ? (long - short) / (count - 1) : 0;
+  return Array.from({ length: count }, (_, i) =>
+    width >= height ? { x: Math.round(i * stride), y: 0, side: short } : { x: 0, y: Math.round(i * stride), side: short },
+  );
 }
 
 /** Copies a square region of the image, black where it extends past the image. */
@@ -142,8 +113,8 @@ function clip(box: Box, width: number, height: number): Box {
   return { x, y, width: Math.min(width, box.x + box.width) - x, height: Math.min(height, box.y + box.height) - y };
 }
 
-export async function detectFaces(detector: FaceDetector, image: RgbImage, scales: DetectionScales = DEFAULT_SCALES): Promise<Detection[]> {
-  const squares = detectionSquares(image.width, image.height, scales);
+export async function detectFaces(detector: FaceDetector, image: RgbImage): Promise<Detection[]> {
+  const squares = detectionSquares(image.width, image.height);
   const candidates: Detection[] = [];
   for (const sq of squares) {
     const isWhole = squares.length === 1 && sq.side === image.width && sq.side === image.height;
