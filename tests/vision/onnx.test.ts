@@ -7,7 +7,7 @@
  * then the whole pipeline (same faces, same boxes, same embeddings).
  *
  * Images (tests/helpers/datasets.ts): fr-examples/obama (face_recognition's examples),
- * stock-portraits/lexi (stock photo), multi-face/faceapi_bbt3 and facerec_obama_and_biden (group
+ * stock-portraits/lauren (stock photo), multi-face/faceapi_bbt3 and facerec_obama_and_biden (group
  * photos from face-api's and face_recognition's examples), no-face/deepface_cat_smile,
  * deepface_dog_smile and skimage_clock_motion (non-faces that BlazeFace scores up to 0.8).
  */
@@ -30,7 +30,7 @@ import { readDataset } from '../helpers/datasets';
 
 const FACES = [
   ['fr-examples', 'images', 'obama', 'examples__obama.jpg'],
-  ['stock-portraits', 'images', 'lexi', 'person-lexi.jpg'],
+  ['stock-portraits', 'images', 'lauren', 'person-lauren.jpg'],
   ['multi-face', 'images', 'faceapi_bbt3.jpg'],
 ];
 const GROUPS = [
