@@ -128,8 +128,9 @@ describe('converted networks agree with tfjs on real photos', () => {
     const reference = await human.runGraphModel(path.join(packageDir(MESH.packageName), MESH.files[0]), input, [boxes.length, side, side, 3]);
     const faceflag = reference.find((r) => r.shape.join() === `${boxes.length},1`)!;
     expectAgreement(onnx.faceflag.data, faceflag.data);
-    // The faces are faces and the clock is not, in both runtimes.
-    expect(Math.min(...onnx.faceflag.data.slice(0, squares.length))).toBeGreaterThan(0.5);
+    // Obama's portrait is a face and the clock is not. (Not every detection is: a face BlazeFace
+    // is sure of passes without the mesh's agreement, see DetectorOptions.trustDetectorScore.)
+    expect(onnx.faceflag.data[0]).toBeGreaterThan(0.9);
     expect(onnx.faceflag.data[squares.length]).toBeLessThan(0.5);
     await net.dispose();
   });
