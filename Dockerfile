@@ -8,7 +8,9 @@ FROM node:20-bookworm-slim AS build
 WORKDIR /app
 # Toolchain for the native addons (better-sqlite3, hnswlib-node) built by npm ci.
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
-ENV NEXT_TELEMETRY_DISABLED=1
+# ONNXRUNTIME_NODE_INSTALL=skip says what .npmrc says, for npm versions that stop passing
+# unknown .npmrc keys to install scripts.
+ENV NEXT_TELEMETRY_DISABLED=1 ONNXRUNTIME_NODE_INSTALL=skip
 COPY package.json package-lock.json .npmrc ./
 RUN npm ci
 COPY . .
