@@ -36,6 +36,7 @@ const nextConfig = {
     '@tensorflow/tfjs-core',
     '@tensorflow/tfjs-converter',
     '@tensorflow/tfjs-backend-wasm',
+    'onnxruntime-node',
     'sharp',
     'better-sqlite3',
     'pg',

@@ -5,7 +5,9 @@
  * one thread per core), 5-fold cross-validated accuracy over the 3000 pairs, AUC, TAR at
  * FMR 1e-3 on the pairs, and the threshold calibration the app ships: thresholds at FMR 1e-3 /
  * 1e-4 / 1e-5 over *all* cross-identity image pairs (about 7 million), with the TAR over all
- * same-identity pairs. Prints JSON and appends to docs/benchmarks.md.
+ * same-identity pairs. Then detection: recall on the multi-face group photos (faces found, up
+ * to the count in manifest.csv, over all counted faces) and faces reported on no-face images.
+ * Prints JSON and appends to docs/benchmarks.md.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -13,6 +15,25 @@ import { calibrateOnIdentities, readIdentitiesCsv, readPairsCsv, scorePairs } fr
 import { EMBEDDING_MODEL } from '../lib/vision/models';
 import { InferencePool } from '../lib/vision/pool';
 import { appendToBenchmarks, DATASETS_DIR, percentile } from './report';
+
+/** Multi-face recall (against manifest.csv's counts) and false faces on the no-face set. */
+async function measureDetection(pool: InferencePool) {
+  const multi = path.join(DATASETS_DIR, 'multi-face');
+  const rows = fs.readFileSync(path.join(multi, 'manifest.csv'), 'utf8').trim().split(/\r?\n/).slice(1).map((l) => l.split(','));
+  let counted = 0, found = 0;
+  const missed: string[] = [];
+  for (const [rel, , approx] of rows) {
+    const n = (await pool.analyze(fs.readFileSync(path.join(multi, rel)), { maxFaces: 50 })).faces.length;
+    counted += Number(approx);
+    found += Math.min(n, Number(approx));
+    if (n < Number(approx)) missed.push(`${path.basename(rel)} ${n}/${approx}`);
+  }
+  const noFaceDir = path.join(DATASETS_DIR, 'no-face', 'images');
+  const noFace = fs.readdirSync(noFaceDir);
+  let noFaceFaces = 0;
+  for (const f of noFace) noFaceFaces += (await pool.analyze(fs.readFileSync(path.join(noFaceDir, f)), { maxFaces: 50 })).faces.length;
+  return { multiFaceRecall: found / counted, found, counted, missed, noFaceImages: noFace.length, noFaceFaces };
+}
 
 async function main() {
   const args = process.argv.slice(2);
@@ -47,6 +68,7 @@ async function main() {
     }),
   );
   const wallS = (performance.now() - t0) / 1000;
+  const detection = await measureDetection(pool);
   await pool.dispose();
 
   const evaluation = scorePairs(pairs, embeddings, noFace.filter((p) => wanted.has(p)).length);
@@ -65,6 +87,7 @@ async function main() {
     noFaceExamples: noFace.slice(0, 10),
     ...evaluation,
     calibration,
+    detection,
     msPerImageP50: percentile(perImageMs, 50),
     msPerImageP95: percentile(perImageMs, 95),
     wallSeconds: wallS,
@@ -86,6 +109,8 @@ async function main() {
       '| FMR | threshold (cosine) | impostor pairs | TAR (all genuine pairs) |',
       '|---|---|---|---|',
       ...calibration.map((c) => `| ${c.fmr} | ${c.threshold.toFixed(4)} | ${c.impostorPairs} | ${pct(c.tar)} |`),
+      '',
+      `Detection: multi-face recall ${pct(detection.multiFaceRecall)} (${detection.found} of ${detection.counted} counted faces; missed: ${detection.missed.join(', ') || 'none'}); no-face: ${detection.noFaceFaces} faces on ${detection.noFaceImages} images.`,
     ].join('\n'),
   );
 }

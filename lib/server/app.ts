@@ -43,9 +43,12 @@ async function start(): Promise<Services> {
   const vision = new InferencePool({
     threads: config.FACEREC_WORKERS,
     maxQueue: config.FACEREC_MAX_QUEUE,
-    pipeline: { decode: { ...DEFAULT_DECODE_LIMITS, maxPixels: config.FACEREC_MAX_IMAGE_PIXELS } },
+    pipeline: {
+      decode: { ...DEFAULT_DECODE_LIMITS, maxPixels: config.FACEREC_MAX_IMAGE_PIXELS },
+      onnx: { session: { executionProvider: config.FACEREC_EXECUTION_PROVIDER, intraOpThreads: 1 } },
+    },
   });
-  const [registry] = await Promise.all([
+  const [registry, warm] = await Promise.all([
     getRegistry({ modelId: EMBEDDING_MODEL.id, dim: EMBEDDING_MODEL.dim }),
     vision.warmup(),
   ]);
@@ -55,6 +58,8 @@ async function start(): Promise<Services> {
     // Printed once, on the first start only; only its hash is stored.
     process.stdout.write(`\nfacerec: generated an admin API key (shown once, store it now):\n  ${key}\n\n`);
   }
+  const fallback = warm.find((w) => w.fallback)?.fallback;
+  if (fallback) log.warn({ requested: config.FACEREC_EXECUTION_PROVIDER }, fallback);
   const size = registry.size();
   if (size.staleTemplates > 0) {
     log.warn({ staleTemplates: size.staleTemplates, model: EMBEDDING_MODEL.id }, 'templates of another embedding model need re-embedding; they are not searched');
@@ -72,7 +77,7 @@ async function start(): Promise<Services> {
     operatingPoint: { calibration: EMBEDDING_MODEL.openSet, targetFpir: config.FACEREC_TARGET_FPIR },
     startedAt: Date.now(),
   };
-  log.info({ ms: Math.round(performance.now() - t0), workers: vision.threads, people: size.people, templates: size.templates, database: config.FACEREC_DATABASE_URL ? 'postgres' : 'sqlite' }, 'facerec ready');
+  log.info({ ms: Math.round(performance.now() - t0), workers: vision.threads, runtime: warm[0]?.runtime, people: size.people, templates: size.templates, database: config.FACEREC_DATABASE_URL ? 'postgres' : 'sqlite' }, 'facerec ready');
   return services;
 }
 

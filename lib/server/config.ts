@@ -64,6 +64,12 @@ const configSchema = z.object({
   FACEREC_ANN_MIN_TEMPLATES: z.coerce.number().int().min(0).default(50_000),
   /** Flip-average embeddings of live frames too (enrolment and verify always do): +~0.7 point LFW accuracy for one more embedding pass per face. */
   FACEREC_FLIP_LIVE: booleanFromEnv.default(true),
+  /**
+   * Where the networks run: `cpu` (ONNX Runtime's CPU library, inside the npm package), or
+   * `cuda` when the CUDA execution provider libraries are installed (docs/models.md, "GPU"); a
+   * provider that cannot load falls back to `cpu` with a warning in the log.
+   */
+  FACEREC_EXECUTION_PROVIDER: z.enum(['cpu', 'cuda']).default('cpu'),
   /** Inference worker threads; 0 means one per core. */
   FACEREC_WORKERS: z.coerce.number().int().min(0).max(64).default(0),
   /**

@@ -8,8 +8,46 @@
  * panorama) is cut into overlapping squares along its long side, which also keeps small faces
  * large enough for the detector. Candidates from all squares are merged.
  */
-import type { HumanDetector } from './human';
 import type { Box, Detection, RgbImage } from './types';
+
+export interface DetectorOptions {
+  /** Most faces returned per image. */
+  maxFaces: number;
+  /** BlazeFace score below which a candidate is dropped before verification. */
+  minScore: number;
+  /** Overlap (IoU) above which two candidates are the same face. */
+  iouThreshold: number;
+  /**
+   * Verify each candidate with the face-mesh model's own face confidence and keep it only when
+   * that reaches `minFaceScore`. BlazeFace alone cannot separate small real faces (scores
+   * 0.2-0.5 in group photos) from cat faces, clocks and logos (up to 0.83); the mesh's
+   * confidence separates them cleanly (measured on multi-face and no-face, docs/models.md).
+   * The mesh runs on BlazeFace's box exactly as Human would run it, but the box itself stays
+   * BlazeFace's: Human's mesh-derived box made the landmark crops worse (98.5% vs 99.2% on
+   * lfw-dev folds 1-2).
+   */
+  verify: boolean;
+  minFaceScore: number;
+  /**
+   * BlazeFace score from which a candidate needs no second opinion: the mesh misjudges some
+   * real faces in unusual poses (a face half under hair, bent over a table: BlazeFace 0.91,
+   * mesh 0.05), while no non-face in the no-face set scored above 0.83.
+   */
+  trustDetectorScore: number;
+  /**
+   * Otherwise a candidate passes when BlazeFace's and the mesh's scores add up to this: the
+   * deep-funneled LFW faces that neither model was sure of scored (0.72, 0.74) and (0.69,
+   * 0.86), the worst non-faces (0.43, 0.82) for a cat and (0.70, 0.56) for a dog.
+   */
+  minCombinedScore: number;
+}
+
+export const DEFAULT_DETECTOR_OPTIONS: DetectorOptions = { maxFaces: 50, minScore: 0.2, iouThreshold: 0.3, verify: true, minFaceScore: 0.88, trustDetectorScore: 0.88, minCombinedScore: 1.35 };
+
+/** A detector for one square image: Human's (tfjs, the reference) or the ONNX one. */
+export interface FaceDetector {
+  detect(image: RgbImage): Promise<Detection[]>;
+}
 
 /** Aspect ratio up to which one padded square is used instead of tiles. */
 const MAX_PAD_ASPECT = 1.5;
@@ -75,7 +113,7 @@ function clip(box: Box, width: number, height: number): Box {
   return { x, y, width: Math.min(width, box.x + box.width) - x, height: Math.min(height, box.y + box.height) - y };
 }
 
-export async function detectFaces(detector: HumanDetector, image: RgbImage): Promise<Detection[]> {
+export async function detectFaces(detector: FaceDetector, image: RgbImage): Promise<Detection[]> {
   const squares = detectionSquares(image.width, image.height);
   const candidates: Detection[] = [];
   for (const sq of squares) {

@@ -4,13 +4,17 @@
  * removes some left/right asymmetry of pose and lighting (measured: docs/models.md).
  */
 import { flipHorizontal } from './align';
-import type { FaceApiNets } from './faceapi';
 import { l2Normalize } from './match';
 import type { RgbImage } from './types';
 
 export const EMBEDDING_DIM = 128;
 
-export async function embedChips(nets: FaceApiNets, chips: RgbImage[], flip: boolean): Promise<Float32Array[]> {
+/** The embedding network, on whichever runtime: raw descriptors of 150x150 chips, one batch. */
+export interface FaceNets {
+  describe(chips: RgbImage[]): Promise<Float32Array>;
+}
+
+export async function embedChips(nets: FaceNets, chips: RgbImage[], flip: boolean): Promise<Float32Array[]> {
   if (chips.length === 0) return [];
   const batch = flip ? [...chips, ...chips.map(flipHorizontal)] : chips;
   const raw = await nets.describe(batch);

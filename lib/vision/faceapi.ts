@@ -79,8 +79,8 @@ export class FaceApiNets {
 
   async dispose(): Promise<void> {
     if (!this.faceapi) return;
-    this.faceapi.nets.faceLandmark68Net.dispose();
-    this.faceapi.nets.faceRecognitionNet.dispose();
+    // face-api's nets are module singletons: another instance may have disposed them already.
+    for (const net of [this.faceapi.nets.faceLandmark68Net, this.faceapi.nets.faceRecognitionNet]) if (net.isLoaded) net.dispose();
     this.faceapi = undefined;
   }
 }

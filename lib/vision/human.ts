@@ -13,6 +13,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import type { DetectorOptions } from './detect';
+import { DEFAULT_DETECTOR_OPTIONS } from './detect';
 import { DETECTOR, packageDir } from './models';
 import { runtimeRequire } from './runtime-require';
 import type { Detection, RgbImage } from './types';
@@ -94,39 +96,6 @@ function registerFileLoader(tf: Tf): void {
   });
 }
 
-export interface DetectorOptions {
-  /** Most faces returned per image. */
-  maxFaces: number;
-  /** BlazeFace score below which a candidate is dropped before verification. */
-  minScore: number;
-  /** Overlap (IoU) above which two candidates are the same face. */
-  iouThreshold: number;
-  /**
-   * Verify each candidate with the face-mesh model's own face confidence and keep it only when
-   * that reaches `minFaceScore`. BlazeFace alone cannot separate small real faces (scores
-   * 0.2-0.5 in group photos) from cat faces, clocks and logos (up to 0.83); the mesh's
-   * confidence separates them cleanly (measured on multi-face and no-face, docs/models.md).
-   * The mesh runs on BlazeFace's box exactly as Human would run it, but the box itself stays
-   * BlazeFace's: Human's mesh-derived box made the landmark crops worse (98.5% vs 99.2% on
-   * lfw-dev folds 1-2).
-   */
-  verify: boolean;
-  minFaceScore: number;
-  /**
-   * BlazeFace score from which a candidate needs no second opinion: the mesh misjudges some
-   * real faces in unusual poses (a face half under hair, bent over a table: BlazeFace 0.91,
-   * mesh 0.05), while no non-face in the no-face set scored above 0.83.
-   */
-  trustDetectorScore: number;
-  /**
-   * Otherwise a candidate passes when BlazeFace's and the mesh's scores add up to this: the
-   * deep-funneled LFW faces that neither model was sure of scored (0.72, 0.74) and (0.69,
-   * 0.86), the worst non-faces (0.43, 0.82) for a cat and (0.70, 0.56) for a dog.
-   */
-  minCombinedScore: number;
-}
-
-export const DEFAULT_DETECTOR_OPTIONS: DetectorOptions = { maxFaces: 50, minScore: 0.2, iouThreshold: 0.3, verify: true, minFaceScore: 0.88, trustDetectorScore: 0.88, minCombinedScore: 1.35 };
 
 /** Human configured as a face detector only: BlazeFace boxes and keypoints, nothing else. */
 /** Input side of Human's face-mesh model, pixels. */
@@ -239,6 +208,27 @@ export class HumanDetector {
       return detections;
     } finally {
       input.dispose();
+    }
+  }
+
+  /**
+   * Runs one of Human's graph models (by its model.json) on this detector's tfjs engine, on a
+   * float32 NHWC batch: the reference the converted ONNX networks are tested against.
+   */
+  async runGraphModel(modelJson: string, input: Float32Array, shape: [number, number, number, number]): Promise<{ shape: number[]; data: Float32Array }[]> {
+    if (!this.tf) throw new Error('HumanDetector.runGraphModel() before load()');
+    const converter = runtimeRequire(/* turbopackIgnore: true */ '@tensorflow/tfjs-converter') as { loadGraphModel(url: string): Promise<GraphModel> };
+    const model = await converter.loadGraphModel(`file://${modelJson}`);
+    const x = this.tf.tensor4d(input, shape, 'float32');
+    try {
+      const outputs = model.execute(x);
+      const list = Array.isArray(outputs) ? outputs : [outputs];
+      const result = await Promise.all(list.map(async (t) => ({ shape: t.shape, data: await t.data() })));
+      for (const t of list) t.dispose();
+      return result;
+    } finally {
+      x.dispose();
+      model.dispose();
     }
   }
 

@@ -31,6 +31,15 @@ export const DETECTOR: ModelSpec = {
   description: 'BlazeFace (back-camera variant) via Human: boxes, score and 6 keypoints for every face',
 };
 
+export const MESH: ModelSpec = {
+  id: 'human-facemesh',
+  version: '3.3.6',
+  packageName: '@vladmandic/human',
+  files: ['models/facemesh.json', 'models/facemesh.bin'],
+  inputPx: 192,
+  description: "Human's face-mesh model, used for its face confidence: verifies BlazeFace's candidates",
+};
+
 export const LANDMARKS: ModelSpec = {
   id: 'faceapi-landmark68',
   version: '1.7.15',

@@ -4,10 +4,9 @@
  * `dispose()`); several faces in one image go through each network as one batch.
  */
 import { applySimilarity, CHIP_SIZE_PX, dlibChipTransform, landmarkBox, squareCropTransform, warpImage } from './align';
-import { detectFaces } from './detect';
-import { embedChips } from './embed';
-import { FaceApiNets } from './faceapi';
-import { DEFAULT_DETECTOR_OPTIONS, HumanDetector, type DetectorOptions, type TfRuntime } from './human';
+import { DEFAULT_DETECTOR_OPTIONS, detectFaces, type DetectorOptions, type FaceDetector } from './detect';
+import { embedChips, type FaceNets } from './embed';
+import { DEFAULT_ONNX_SETTINGS, OnnxDetector, OnnxFaceNets, type OnnxLoadReport, type OnnxSettings } from './onnx-nets';
 import { decodeImage, DEFAULT_DECODE_LIMITS, type DecodeLimits } from './image';
 import { LANDMARKS } from './models';
 import { assessQuality, RECOGNITION_QUALITY, type QualityThresholds } from './quality';
@@ -30,7 +29,16 @@ export const DEFAULT_ANALYZE_OPTIONS: AnalyzeOptions = {
   maxFaces: 20,
 };
 
+/**
+ * Which runtime runs the networks: ONNX Runtime (the product), or tfjs through Human and
+ * face-api (the reference the converted networks are tested against, and the "before" of
+ * the benchmarks).
+ */
+export type VisionRuntime = 'onnx' | 'tfjs';
+
 export interface PipelineSettings {
+  runtime: VisionRuntime;
+  onnx: OnnxSettings;
   detector: DetectorOptions;
   decode: DecodeLimits;
   /** Extra growth of the landmark box around the detector's (1 = the measured SSD-like box). */
@@ -38,6 +46,8 @@ export interface PipelineSettings {
 }
 
 export const DEFAULT_PIPELINE_SETTINGS: PipelineSettings = {
+  runtime: 'onnx',
+  onnx: DEFAULT_ONNX_SETTINGS,
   detector: DEFAULT_DETECTOR_OPTIONS,
   decode: DEFAULT_DECODE_LIMITS,
   landmarkBoxGrow: 1,
@@ -55,37 +65,91 @@ interface Context {
 
 type Stage = (ctx: Context) => Promise<void> | void;
 
+interface Models {
+  detector: FaceDetector;
+  nets: FaceNets & { landmarks(crops: RgbImage[]): Promise<Float32Array> };
+  dispose(): Promise<void>;
+  /** Live tfjs tensors (0 on ONNX Runtime); constant across calls when nothing leaks. */
+  tensorCount(): number;
+  describe: string;
+}
+
+async function loadOnnx(settings: PipelineSettings): Promise<Models & { report: OnnxLoadReport }> {
+  const report: OnnxLoadReport = { executionProvider: settings.onnx.session.executionProvider, convertedAtLoad: [] };
+  const detector = new OnnxDetector(settings.detector);
+  const nets = new OnnxFaceNets();
+  await detector.load(settings.onnx, report);
+  await nets.load(settings.onnx, report);
+  return {
+    detector,
+    nets,
+    report,
+    dispose: async () => { await nets.dispose(); await detector.dispose(); },
+    tensorCount: () => 0,
+    describe: `onnxruntime-node (${report.executionProvider})`,
+  };
+}
+
+/** The tfjs reference, loaded only when asked for: Human and face-api are large. */
+async function loadTfjs(settings: PipelineSettings): Promise<Models> {
+  const { HumanDetector } = await import('./human');
+  const { FaceApiNets } = await import('./faceapi');
+  const detector = new HumanDetector(settings.detector);
+  const nets = new FaceApiNets();
+  await detector.load();
+  await nets.load();
+  return {
+    detector,
+    nets,
+    dispose: async () => { await nets.dispose(); await detector.dispose(); },
+    tensorCount: () => detector.tensorCount(),
+    describe: `tfjs (${detector.runtime})`,
+  };
+}
+
 export class FacePipeline {
-  private readonly detector: HumanDetector;
-  private readonly nets = new FaceApiNets();
-  private loaded = false;
+  private models: Models | undefined;
+  /** Set after load() on ONNX Runtime: provider in use, fallback, models converted at load. */
+  onnxReport: OnnxLoadReport | undefined;
   readonly settings: PipelineSettings;
 
   constructor(settings: Partial<PipelineSettings> = {}) {
     this.settings = { ...DEFAULT_PIPELINE_SETTINGS, ...settings };
-    this.detector = new HumanDetector(this.settings.detector);
   }
 
-  get runtime(): TfRuntime {
-    return this.detector.runtime;
+  /** The runtime in words, e.g. "onnxruntime-node (cpu)". */
+  get runtime(): string {
+    return this.models?.describe ?? 'not loaded';
   }
 
   async load(): Promise<void> {
-    if (this.loaded) return;
-    await this.detector.load();
-    await this.nets.load();
-    this.loaded = true;
+    if (this.models) return;
+    if (this.settings.runtime === 'tfjs') {
+      this.models = await loadTfjs(this.settings);
+    } else {
+      const onnx = await loadOnnx(this.settings);
+      this.onnxReport = onnx.report;
+      this.models = onnx;
+    }
   }
 
   async dispose(): Promise<void> {
-    await this.nets.dispose();
-    await this.detector.dispose();
-    this.loaded = false;
+    await this.models?.dispose();
+    this.models = undefined;
   }
 
-  /** Live tfjs tensors; constant across calls when nothing leaks. */
   tensorCount(): number {
-    return this.detector.tensorCount();
+    return this.models?.tensorCount() ?? 0;
+  }
+
+  private get detector(): FaceDetector {
+    if (!this.models) throw new Error('FacePipeline used before load()');
+    return this.models.detector;
+  }
+
+  private get nets(): Models['nets'] {
+    if (!this.models) throw new Error('FacePipeline used before load()');
+    return this.models.nets;
   }
 
   private readonly stages: [StageName, Stage][] = [
@@ -130,6 +194,12 @@ export class FacePipeline {
     }],
   ];
 
+  /** One small run through every stage (the ONNX sessions warm themselves at load; tfjs compiles its wasm kernels here). */
+  async warmup(): Promise<void> {
+    const grey = new Uint8Array(64 * 64 * 3).fill(128);
+    await this.analyzeDecoded({ data: grey, width: 64, height: 64, originalWidth: 64, originalHeight: 64, scale: 1, format: 'png' });
+  }
+
   /** Decodes an image file's bytes and analyses every face in it. */
   async analyze(bytes: Uint8Array, options: Partial<AnalyzeOptions> = {}): Promise<AnalyzeResult> {
     const t0 = performance.now();
@@ -143,7 +213,7 @@ export class FacePipeline {
 
   /** Analyses an already decoded image (benchmarks, and callers that decode themselves). */
   async analyzeDecoded(image: DecodedImage, options: Partial<AnalyzeOptions> = {}): Promise<AnalyzeResult> {
-    if (!this.loaded) throw new Error('FacePipeline.analyze() before load()');
+    if (!this.models) throw new Error('FacePipeline.analyze() before load()');
     const ctx: Context = {
       image,
       options: { ...DEFAULT_ANALYZE_OPTIONS, ...options },

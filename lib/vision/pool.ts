@@ -11,7 +11,7 @@ import { VisionError } from './errors';
 import type { AnalyzeOptions, PipelineSettings } from './pipeline';
 import type { Analyzer } from './recognize';
 import type { AnalyzeResult } from './types';
-import type { WorkerAnswer, WorkerTask } from './worker';
+import type { WarmReport, WorkerAnswer, WorkerTask } from './worker';
 
 export interface PoolOptions {
   /** Worker threads; 0 = one per core. */
@@ -31,7 +31,7 @@ export function defaultWorkerFile(): string {
 export class InferencePool implements Analyzer {
   private readonly pool: Piscina;
   readonly threads: number;
-  private warmed: Promise<{ loadMs: number; runtime: string }[]> | undefined;
+  private warmed: Promise<WarmReport[]> | undefined;
 
   constructor(options: Partial<PoolOptions> = {}) {
     const workerFile = options.workerFile ?? defaultWorkerFile();
@@ -46,17 +46,17 @@ export class InferencePool implements Analyzer {
       maxQueue: options.maxQueue ?? this.threads * 4,
       // Models take a second to load: never retire an idle worker.
       idleTimeout: Number.POSITIVE_INFINITY,
-      // Each worker is one inference at a time; tfjs wasm is single-threaded per instance.
+      // Each worker is one inference at a time, on one intra-op thread (lib/vision/ort.ts).
       concurrentTasksPerWorker: 1,
       workerData: { pipeline: options.pipeline ?? {} },
     });
   }
 
   /** Loads the models in every worker (all at once) and compiles their kernels. */
-  warmup(): Promise<{ loadMs: number; runtime: string }[]> {
+  warmup(): Promise<WarmReport[]> {
     this.warmed ??= Promise.all(
       Array.from({ length: this.threads }, () =>
-        this.pool.run({ kind: 'warmup' } satisfies WorkerTask) as Promise<{ loadMs: number; runtime: string }>,
+        this.pool.run({ kind: 'warmup' } satisfies WorkerTask) as Promise<WarmReport>,
       ),
     );
     return this.warmed;

@@ -16,7 +16,18 @@ export type WorkerTask =
 export type WorkerAnswer =
   | { result: AnalyzeResult }
   | { visionError: { code: VisionErrorCode; message: string } }
-  | { warm: true; loadMs: number; runtime: string };
+  | ({ warm: true } & WarmReport);
+
+/** What a worker says once its models are loaded and warmed. */
+export interface WarmReport {
+  loadMs: number;
+  /** The runtime in words, e.g. "onnxruntime-node (cpu)". */
+  runtime: string;
+  /** Why the configured execution provider is not in use, when it is not. */
+  fallback?: string;
+  /** Models converted in memory at load because `npm run build` had not written them. */
+  convertedAtLoad?: string[];
+}
 
 let pipeline: Promise<FacePipeline> | undefined;
 
@@ -25,9 +36,7 @@ function loadPipeline(): Promise<FacePipeline> {
     const settings = (workerData as { pipeline?: Partial<PipelineSettings> } | null)?.pipeline ?? {};
     const p = new FacePipeline(settings);
     await p.load();
-    // One small run compiles the wasm kernels, so the first real request is not slow.
-    const grey = new Uint8Array(64 * 64 * 3).fill(128);
-    await p.analyzeDecoded({ data: grey, width: 64, height: 64, originalWidth: 64, originalHeight: 64, scale: 1, format: 'png' });
+    await p.warmup();
     return p;
   })();
   return pipeline;
@@ -37,7 +46,14 @@ export default async function run(task: WorkerTask): Promise<WorkerAnswer> {
   if (task.kind === 'warmup') {
     const t0 = performance.now();
     const p = await loadPipeline();
-    return { warm: true, loadMs: performance.now() - t0, runtime: p.runtime };
+    const report = p.onnxReport;
+    return {
+      warm: true,
+      loadMs: performance.now() - t0,
+      runtime: p.runtime,
+      ...(report?.fallback ? { fallback: report.fallback } : {}),
+      ...(report?.convertedAtLoad.length ? { convertedAtLoad: report.convertedAtLoad } : {}),
+    };
   }
   const p = await loadPipeline();
   try {
