@@ -283,7 +283,7 @@ async function trackMode(people: Map<string, Photo[]>, at: OperatingPoint) {
   }
   const r = await enrol(gallery);
   const nameOf = new Map([...r.idOf].map(([n, id]) => [id, n]));
-  const bars = trackBars(at.calibration, r.registry.size().people, at.targetFpir);
+  const bars = trackBars(at.calibration, r.registry.searchablePeople(), at.targetFpir);
   const judge = (track: Photo[]) => {
     const frames: FrameEvidence[] = [];
     const decisions = track.map((p) => identify(r.registry, p.embedding!, at));

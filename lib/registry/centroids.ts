@@ -19,6 +19,7 @@ export class PersonCentroids {
   private counts: Int32Array;
   private readonly unit: Float32Array;
   private slots = 0;
+  private populatedSlots = 0;
   /** Bumped by every change of a centroid: crowding computed before it is stale. */
   private version = 0;
   private readonly crowdingCache = new Map<number, { version: number; neighbours: number; value: number | null }>();
@@ -29,6 +30,11 @@ export class PersonCentroids {
     this.sums = new Float64Array(256 * dim);
     this.counts = new Int32Array(256);
     this.unit = new Float32Array(dim);
+  }
+
+  /** Slots with at least one template: the people a search can return. */
+  get populated(): number {
+    return this.populatedSlots;
   }
 
   /** Templates behind the slot's centroid. */
@@ -49,6 +55,7 @@ export class PersonCentroids {
     if (slot >= this.slots) return;
     this.version++;
     this.sums.fill(0, slot * this.dim, (slot + 1) * this.dim);
+    if (this.counts[slot] > 0) this.populatedSlots--;
     this.counts[slot] = 0;
     this.matrix.setRow(slot, this.unit.fill(0));
   }
@@ -113,9 +120,13 @@ export class PersonCentroids {
       const v = (this.sums[base + j] += sign * vector[j]);
       sumSquares += v * v;
     }
-    this.counts[slot] += sign;
-    if (this.counts[slot] <= 0) {
-      this.clear(slot);
+    const before = this.counts[slot];
+    this.counts[slot] = Math.max(0, before + sign);
+    if (before === 0 && sign === 1) this.populatedSlots++;
+    if (this.counts[slot] === 0) {
+      if (before > 0) this.populatedSlots--;
+      this.sums.fill(0, base, base + this.dim);
+      this.matrix.setRow(slot, this.unit.fill(0));
       return;
     }
     const norm = Math.sqrt(sumSquares);

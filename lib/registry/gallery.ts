@@ -123,6 +123,11 @@ export class Gallery {
     return { people: this.peopleCount, templates: this.rows, staleTemplates: this.staleTotal };
   }
 
+  /** People with at least one template of this gallery's model: those a search can return. */
+  searchablePeople(): number {
+    return this.centroids.populated;
+  }
+
   indexState(): IndexState {
     if (!this.ann) return { kind: 'exact', building: false };
     return this.annPendingHead === this.annPending.length ? { kind: 'approximate', building: false } : { kind: 'exact', building: true };

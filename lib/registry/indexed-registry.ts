@@ -345,6 +345,10 @@ export class IndexedRegistry implements Registry {
     return this.gallery.size();
   }
 
+  searchablePeople(): number {
+    return this.gallery.searchablePeople();
+  }
+
   indexState(): IndexState {
     return this.gallery.indexState();
   }

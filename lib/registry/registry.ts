@@ -137,6 +137,12 @@ export interface Registry {
    */
   scorePerson(personId: string, vector: Float32Array): SearchHit | null;
   size(): RegistrySize;
+  /**
+   * People with at least one template of `modelId`: the ones a search can return, so the
+   * gallery size that open-set identification sets its bar for (people without such a
+   * template, created but never enrolled or enrolled under another model, are not searched).
+   */
+  searchablePeople(): number;
   indexState(): IndexState;
   /** Resolves when the approximate index (if switched on) has caught up with every write. */
   whenIndexReady(): Promise<void>;

@@ -93,7 +93,7 @@ export function operatingPoint(services: Services, opts: { withGallery: boolean 
     calibration: calibration.source,
   };
   if (!opts.withGallery) return base;
-  const galleryPeople = services.registry.size().people;
+  const galleryPeople = services.registry.searchablePeople();
   return { ...base, galleryPeople, threshold: Math.round(openSetThreshold(calibration, galleryPeople, targetFpir) * 10_000) / 10_000 };
 }
 

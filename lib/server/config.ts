@@ -54,10 +54,17 @@ const configSchema = z.object({
   FACEREC_KEEP_CROPS: booleanFromEnv.default(false),
   /**
    * Recognition's operating point: the share of strangers (people not enrolled) that may be named
-   * as someone, 0.0003..0.1. The decision bar follows the gallery's size to keep it
-   * (lib/vision/open-set.ts); lower names fewer strangers and fewer enrolled faces.
+   * as someone, 0.001..0.1 (below 0.001 the dev data behind the calibration cannot resolve it).
+   * The bar follows the gallery's size to keep it (lib/vision/open-set.ts); lower names fewer
+   * strangers and fewer enrolled faces.
    */
-  FACEREC_TARGET_FPIR: z.coerce.number().min(0.0003).max(0.1).default(0.01),
+  FACEREC_TARGET_FPIR: z.coerce.number().min(0.001).max(0.1).default(0.01),
+  /**
+   * Secret behind the opaque candidate ids of recognition answers. Set the same value on every
+   * instance behind one address, so a page's tracker sees one id per person whichever instance
+   * answers; unset, each process makes its own (ids then change at every restart).
+   */
+  FACEREC_CANDIDATE_SECRET: z.string().min(16).optional(),
   /** 1:1 verify: cosine similarity threshold overriding the one calibrated for the model (FMR 1e-3). */
   FACEREC_MATCH_THRESHOLD: z.coerce.number().min(-1).max(1).optional(),
   /** Gallery size (templates) above which search switches to the approximate index. */

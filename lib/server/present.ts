@@ -29,18 +29,29 @@ export function presentDetected(f: Pick<FaceAnalysis, 'box' | 'landmarks' | 'sco
   };
 }
 
-/**
- * Key of the opaque candidate ids: per process, so an id means nothing outside this server's
- * answers and reveals neither the person's id nor their name.
- */
-const CANDIDATE_KEY = randomBytes(32);
+const PROCESS_SECRET = randomBytes(32);
+/** Candidate ids change every hour: long enough for a track, too short to build a catalogue. */
+export const CANDIDATE_EPOCH_MS = 3_600_000;
 
-/** The opaque id under which a person appears as a below-the-bar candidate. */
-export function candidateToken(personId: string): string {
-  return `c_${createHmac('sha256', CANDIDATE_KEY).update(personId).digest('base64url').slice(0, 16)}`;
+/** Whose answers a candidate id is valid in: the secret, the caller (API key, or client address without one), the time. */
+export interface CandidateScope {
+  secret?: string;
+  caller: string;
+  nowMs: number;
 }
 
-export function presentRecognized(f: RecognizedFace) {
+/**
+ * The opaque id under which a person appears as a candidate in one caller's answers: an HMAC of
+ * the person's id under the secret, the caller and the hour. It reveals neither id nor name; a
+ * caller who has seen a person named can recognise that person's id in their own answers of the
+ * same hour (and so learn that a face below the bar looks most like them), nobody else's.
+ */
+export function candidateToken(personId: string, scope: CandidateScope): string {
+  const epoch = Math.floor(scope.nowMs / CANDIDATE_EPOCH_MS);
+  return `c_${createHmac('sha256', scope.secret ?? PROCESS_SECRET).update(`${scope.caller}\n${epoch}\n${personId}`).digest('base64url').slice(0, 16)}`;
+}
+
+export function presentRecognized(f: RecognizedFace, scope: CandidateScope) {
   const d = f.decision;
   return {
     ...presentDetected(f),
@@ -48,7 +59,7 @@ export function presentRecognized(f: RecognizedFace) {
     // the page accumulates over frames), so an open recogniser leaks no names.
     match: f.match ? { personId: f.match.personId, name: f.match.name, similarity: r4(f.match.similarity) } : null,
     decision: {
-      candidate: d.candidate ? candidateToken(d.candidate.personId) : null,
+      candidate: d.candidate ? candidateToken(d.candidate.personId, scope) : null,
       score: Number.isFinite(d.score) ? r4(d.score) : null,
       threshold: r4(d.threshold),
       reason: d.reason,

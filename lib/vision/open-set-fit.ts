@@ -8,8 +8,9 @@
  * each, the hardest case: a single template is the noisiest) are searched with one photo of
  * each person outside the gallery, and the decision scores of those searches give the bar that
  * a target share of strangers exceeds. Tracks of n frames are the first n photos of an outsider.
- * Each size gets `searchesPerSize` stranger searches, enough to resolve an FPIR of 1e-3 to
- * about +-13% (60 exceedances).
+ * Each size gets `searchesPerSize` stranger searches (galleries redrawn until reached). The
+ * outsiders are the same few thousand people in every draw, so the smallest FPIRs at the largest
+ * galleries rest on a few distinct people: that corner of the table is the least certain.
  */
 import { thresholdAtFmr } from './match';
 import { normalizedScore, rankCandidates, trackEvidence, type FrameEvidence, type OpenSetCalibration, type PersonScore } from './open-set';

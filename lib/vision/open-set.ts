@@ -78,7 +78,7 @@ export type UnknownReason =
   | 'empty-gallery'
   /** The best person is not close enough for this gallery's size. */
   | 'below-threshold'
-  /** The best person alone would pass, but others resemble the face almost as much. */
+  /** The best person alone would pass, but the next resembles the face almost as much (within one impostor standard deviation). */
   | 'ambiguous';
 
 export interface IdentityDecision {
@@ -124,7 +124,7 @@ export function rankCandidates(cal: OpenSetCalibration, candidates: PersonScore[
   });
 }
 
-/** Linear interpolation of `ys` over ascending `xs` at `x`, extrapolated along the end segments. */
+/** Linear interpolation of `ys` over ascending `xs` at `x` (callers keep `x` within `xs`). */
 function interpolate(xs: number[], ys: number[], x: number): number {
   if (xs.length === 1) return ys[0];
   let i = 1;
@@ -133,27 +133,32 @@ function interpolate(xs: number[], ys: number[], x: number): number {
   return ys[i - 1] + t * (ys[i] - ys[i - 1]);
 }
 
-/** A threshold table's bar for `people` at `targetFpir`: interpolated in log N and log FPIR. */
+/** A threshold table's bar for `people` at `targetFpir`: interpolated in log N and log FPIR, edges held. */
 function tableThreshold(cal: OpenSetCalibration, table: number[][], people: number, targetFpir: number): number {
   const logF = Math.log(Math.min(cal.fpir[0], Math.max(cal.fpir[cal.fpir.length - 1], targetFpir)));
   const fpirAsc = cal.fpir.map(Math.log).reverse();
   const byRow = table.map((row) => interpolate(fpirAsc, [...row].reverse(), logF));
-  return interpolate(cal.galleryPeople.map(Math.log), byRow, Math.log(Math.max(1, people)));
+  const sizes = cal.galleryPeople;
+  const n = Math.min(sizes[sizes.length - 1], Math.max(sizes[0], people));
+  return interpolate(sizes.map(Math.log), byRow, Math.log(n));
 }
 
 /**
  * The decision-score threshold for a gallery of `people` people at a target FPIR. Interpolated
- * in log N and log FPIR; FPIRs outside the table are clamped to its range (the table spans
- * what the dev data can resolve), gallery sizes beyond it extrapolated in log N.
+ * in log N and log FPIR; FPIRs and gallery sizes outside the table take its edge (the table
+ * spans what the dev data can resolve; past its largest gallery the bar on this score changed
+ * little between 200 and 1000 people, and extrapolating its noisiest segment would not help).
  */
 export function openSetThreshold(cal: OpenSetCalibration, people: number, targetFpir: number): number {
   return tableThreshold(cal, cal.thresholds, people, targetFpir);
 }
 
 /**
- * Share of the frame's target FPIR that a track of several frames is held to: a name on a
- * track stays on screen for as long as the person does, so a stranger's track is named at
- * most half as often as a single stranger's frame.
+ * Share of the frame's target FPIR that the evidence of several frames is held to: a name on a
+ * track stays on screen for as long as the person does. Calibrated and measured for one
+ * judgement of n independent photos (bench:openset, track mode); the page judges a sliding
+ * window at every answer, so a stranger who stays long in view gets many, correlated,
+ * judgements, each also needing a frame that clears the one-frame bar.
  */
 export const TRACK_FPIR_SHARE = 0.5;
 
@@ -168,6 +173,9 @@ export function trackBars(cal: OpenSetCalibration, people: number, targetFpir: n
   ];
 }
 
+/** Normalised-score gap (impostor standard deviations) under which two people are "almost as close". */
+const AMBIGUOUS_WITHIN = 1;
+
 /**
  * Names the best candidate when its decision score reaches the threshold for a gallery of
  * `galleryPeople` people at `targetFpir`; otherwise unknown, with the reason. `barOffset`
@@ -179,7 +187,7 @@ export function decideIdentity(
   opts: { galleryPeople: number; targetFpir: number; barOffset?: number },
 ): IdentityDecision {
   const threshold = openSetThreshold(cal, opts.galleryPeople, opts.targetFpir) + (opts.barOffset ?? 0);
-  const [best] = rankCandidates(cal, candidates);
+  const [best, second] = rankCandidates(cal, candidates);
   if (!best) return { match: null, candidate: null, score: -Infinity, threshold, reason: 'empty-gallery' };
   if (best.score >= threshold) return { match: best.person, candidate: best.person, score: best.score, threshold, reason: null };
   return {
@@ -187,7 +195,7 @@ export function decideIdentity(
     candidate: best.person,
     score: best.score,
     threshold,
-    reason: best.normalized >= threshold ? 'ambiguous' : 'below-threshold',
+    reason: best.normalized >= threshold && second !== undefined && second.normalized >= best.normalized - AMBIGUOUS_WITHIN ? 'ambiguous' : 'below-threshold',
   };
 }
 

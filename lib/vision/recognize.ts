@@ -15,7 +15,8 @@ export interface Analyzer {
 /** The registry's person-level search, as recognition sees it. */
 export interface Gallery {
   searchPeople(vector: Float32Array, k: number, opts: { crowding: number }): PersonScore[];
-  size(): { people: number };
+  /** People a search can return (with at least one template of the model). */
+  searchablePeople(): number;
 }
 
 /** Where recognition operates: the model's open-set calibration and the target share of strangers named. */
@@ -30,7 +31,7 @@ const CANDIDATES = 8;
 
 /** Names one face's embedding from the gallery, or says why it stays unknown. */
 export function identify(gallery: Gallery, embedding: Float32Array, at: OperatingPoint): IdentityDecision {
-  const people = gallery.size().people;
+  const people = gallery.searchablePeople();
   const candidates = gallery.searchPeople(embedding, Math.max(CANDIDATES, at.calibration.runnersUp + 1), { crowding: at.calibration.crowdingNeighbours });
   return decideIdentity(at.calibration, candidates, { galleryPeople: people, targetFpir: at.targetFpir });
 }
@@ -63,7 +64,7 @@ export async function recognize(
 ): Promise<RecognizeResult> {
   const analysis = await analyzer.analyze(bytes, opts.analyze);
   const t = performance.now();
-  const galleryPeople = gallery.size().people;
+  const galleryPeople = gallery.searchablePeople();
   const faces = analysis.faces.map((f): RecognizedFace => {
     const decision = identify(gallery, f.embedding, opts.at);
     return { box: f.box, landmarks: f.landmarks, score: f.score, quality: f.quality, match: decision.match, decision };

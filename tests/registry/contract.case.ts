@@ -167,8 +167,13 @@ export function runRegistryContract(backend: string, newHarness: () => Promise<R
       await registry.removeTemplate(one.id, added[0].id);
       expect(registry.searchPeople(c, 10).find((x) => x.personId === one.id)).toMatchObject({ templates: 1 });
       expect(registry.searchPeople(c, 10).find((x) => x.personId === one.id)!.similarity).toBeCloseTo(1, 5);
+      expect(registry.searchablePeople()).toBe(2); // 'No Photo' cannot be found, so does not count
       await registry.deletePerson(two.id);
       expect(registry.searchPeople(a, 10).map((x) => x.personId)).toEqual([one.id]);
+      expect(registry.searchablePeople()).toBe(1);
+      await registry.removeTemplate(one.id, (await registry.getPerson(one.id)).templates[0].id);
+      expect(registry.searchablePeople()).toBe(0);
+      expect(registry.size().people).toBe(2);
     });
 
     test('normalises embeddings defensively on insert', async () => {

@@ -10,7 +10,7 @@ export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
 
 /** Every face in the image, largest first, each named from the registry or `match: null`. */
-export const POST = route('recognize', 'recognize', async ({ req, services }) => {
+export const POST = route('recognize', 'recognize', async ({ req, services, caller }) => {
   const image = oneImage(await readImages(req, services.config.FACEREC_MAX_BODY_BYTES));
   const result = await recognize(services.vision, services.registry, image, {
     at: services.operatingPoint,
@@ -20,7 +20,7 @@ export const POST = route('recognize', 'recognize', async ({ req, services }) =>
   for (const f of result.faces) metrics.facesTotal.inc({ outcome: f.match ? 'matched' : 'unknown' });
   for (const [stage, ms] of Object.entries(result.timings)) if (stage !== 'total' && ms !== undefined) metrics.stageSeconds.observe({ stage }, ms / 1000);
   return Response.json({
-    faces: result.faces.map(presentRecognized),
+    faces: result.faces.map((f) => presentRecognized(f, { secret: services.config.FACEREC_CANDIDATE_SECRET, caller: caller.clientId, nowMs: Date.now() })),
     width: result.width,
     height: result.height,
     // Decision-score bars for this gallery: one frame, and tracks of 2, 3, ... frames.
