@@ -53,7 +53,12 @@ export interface FaceDetector {
 const MAX_PAD_ASPECT = 1.5;
 /** Overlap of neighbouring tiles, as a share of the tile side. */
 const TILE_OVERLAP = 0.25;
-/** Two boxes are one face when their IoU, or the share of the smaller one they share, exceeds these. */
+/**
+ * Two boxes are one face when their IoU, or the share of the smaller one they share, exceeds
+ * these, or when the smaller box's centre lies inside the larger: a face cut by the edge of a
+ * detection square comes back as a partial box (seen: 53% inside the whole face's box, centre
+ * inside it), while two real faces never hold each other's centre.
+ */
 const MERGE_IOU = 0.3;
 const MERGE_CONTAINED = 0.6;
 
@@ -86,12 +91,15 @@ function cropSquare(image: RgbImage, sq: Square): RgbImage {
   return { data: out, width: sq.side, height: sq.side };
 }
 
-function overlap(a: Box, b: Box): { iou: number; ofSmaller: number } {
+function overlap(a: Box, b: Box): { iou: number; ofSmaller: number; centreInside: boolean } {
   const w = Math.max(0, Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x));
   const h = Math.max(0, Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y));
   const inter = w * h;
   const areaA = a.width * a.height, areaB = b.width * b.height;
-  return { iou: inter / (areaA + areaB - inter), ofSmaller: inter / Math.min(areaA, areaB) };
+  const [small, large] = areaA <= areaB ? [a, b] : [b, a];
+  const cx = small.x + small.width / 2, cy = small.y + small.height / 2;
+  const centreInside = cx > large.x && cx < large.x + large.width && cy > large.y && cy < large.y + large.height;
+  return { iou: inter / (areaA + areaB - inter), ofSmaller: inter / Math.min(areaA, areaB), centreInside };
 }
 
 /**
@@ -102,7 +110,7 @@ function overlap(a: Box, b: Box): { iou: number; ofSmaller: number } {
 export function mergeDetections(candidates: Detection[]): Detection[] {
   const kept: Detection[] = [];
   for (const c of [...candidates].sort((p, q) => q.detectorScore - p.detectorScore)) {
-    if (kept.every((k) => { const o = overlap(k.box, c.box); return o.iou <= MERGE_IOU && o.ofSmaller <= MERGE_CONTAINED; })) kept.push(c);
+    if (kept.every((k) => { const o = overlap(k.box, c.box); return o.iou <= MERGE_IOU && o.ofSmaller <= MERGE_CONTAINED && !o.centreInside; })) kept.push(c);
   }
   return kept;
 }
