@@ -12,7 +12,7 @@
  * outsiders are the same few thousand people in every draw, so the smallest FPIRs at the largest
  * galleries rest on a few distinct people: that corner of the table is the least certain.
  */
-import { thresholdAtFmr } from './match';
+import { cosineSimilarity, l2Normalize, thresholdAtFmr } from './match';
 import { normalizedScore, rankCandidates, trackEvidence, type FrameEvidence, type OpenSetCalibration, type PersonScore } from './open-set';
 
 export interface FitPerson {
@@ -70,18 +70,11 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-function dot(a: Float32Array, b: Float32Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
-  return s;
-}
-
 /** The unit mean of unit vectors: a person's centroid, as the registry keeps it. */
 export function centroid(vectors: Float32Array[]): Float32Array {
   const sum = new Float32Array(vectors[0].length);
   for (const v of vectors) for (let j = 0; j < sum.length; j++) sum[j] += v[j];
-  const n = Math.sqrt(dot(sum, sum));
-  return sum.map((x) => x / n);
+  return l2Normalize(sum);
 }
 
 /** Fisher-Yates sample of `k` distinct indices below `n`. */
@@ -110,7 +103,7 @@ export function impostorStatistics(people: FitPerson[], maxTemplates: number, ra
       const photo = photos[Math.floor(random() * photos.length)];
       const owner = owners[Math.floor(random() * owners.length)];
       if (photo.owner === owner) continue;
-      const s = dot(photo.e, centroids.get(owner)!);
+      const s = cosineSimilarity(photo.e, centroids.get(owner)!);
       sum += s; sumSq += s * s; n++;
     }
     const mean = sum / n;
@@ -121,7 +114,7 @@ export function impostorStatistics(people: FitPerson[], maxTemplates: number, ra
 
 /** Mean similarity of `own` to its `neighbours` nearest vectors among `all` (itself excluded), as the registry computes it. */
 export function crowdingIn(own: Float32Array, all: Float32Array[], neighbours: number): number | null {
-  const scores = all.filter((v) => v !== own).map((v) => dot(own, v)).sort((a, b) => b - a).slice(0, neighbours);
+  const scores = all.filter((v) => v !== own).map((v) => cosineSimilarity(own, v)).sort((a, b) => b - a).slice(0, neighbours);
   return scores.length ? scores.reduce((a, b) => a + b, 0) / scores.length : null;
 }
 
@@ -145,7 +138,7 @@ function simulatedGallery(people: FitPerson[], members: number[], templates: num
 function topPeople(gallery: SimulatedPerson[], probe: Float32Array, cal: OpenSetCalibration, count: number): PersonScore[] {
   const top: { person: PersonScore; z: number }[] = [];
   for (const g of gallery) {
-    const person: PersonScore = { personId: g.id, name: '', similarity: dot(probe, g.vector), templates: g.templates, crowding: g.crowding };
+    const person: PersonScore = { personId: g.id, name: '', similarity: cosineSimilarity(probe, g.vector), templates: g.templates, crowding: g.crowding };
     const z = normalizedScore(cal, person);
     if (top.length === count && z <= top[count - 1].z) continue;
     let at = top.length;

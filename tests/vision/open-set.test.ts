@@ -8,7 +8,8 @@ import {
   decideIdentity, judgeTrack, normalizedScore, openSetThreshold, rankCandidates, trackBars,
   type OpenSetCalibration, type PersonScore,
 } from '@/lib/vision/open-set';
-import { centroid, fitOpenSet, seededRandom, type FitPerson } from '@/lib/vision/open-set-fit';
+import { cosineSimilarity } from '@/lib/vision/match';
+import { centroid, crowdingIn, fitOpenSet, seededRandom, type FitPerson } from '@/lib/vision/open-set-fit';
 
 const cal = EMBEDDING_MODEL.openSet;
 const person = (id: string, similarity: number, templates = 1, crowding: number | null = null): PersonScore => ({ personId: id, name: id, similarity, templates, crowding });
@@ -136,22 +137,12 @@ describe('fitOpenSet on synthetic people', () => {
     const fresh = population(2, 400);
     const gallery = fresh.slice(0, 50);
     const strangers = fresh.slice(50).flatMap((p) => p.embeddings);
+    const vectors = gallery.map((g) => g.embeddings[0]);
     const named = strangers.filter((e) => {
-      const candidates = gallery.map((g, i) => ({ personId: String(i), name: '', similarity: dotp(e, g.embeddings[0]), templates: 1, crowding: crowd(gallery, i, fitted.crowdingNeighbours) }));
+      const candidates = gallery.map((g, i) => ({ personId: String(i), name: '', similarity: cosineSimilarity(e, g.embeddings[0]), templates: 1, crowding: crowdingIn(g.embeddings[0], vectors, fitted.crowdingNeighbours) }));
       return decideIdentity(fitted, candidates, { galleryPeople: 50, targetFpir: 0.1 }).match !== null;
     }).length / strangers.length;
     expect(named).toBeGreaterThan(0.05);
     expect(named).toBeLessThan(0.15);
   });
-
-  function dotp(a: Float32Array, b: Float32Array): number {
-    let s = 0;
-    for (let i = 0; i < a.length; i++) s += a[i] * b[i];
-    return s;
-  }
-
-  function crowd(gallery: FitPerson[], i: number, k: number): number | null {
-    const s = gallery.filter((_, j) => j !== i).map((g) => dotp(gallery[i].embeddings[0], g.embeddings[0])).sort((a, b) => b - a).slice(0, k);
-    return s.length ? s.reduce((a, b) => a + b, 0) / s.length : null;
-  }
 });
