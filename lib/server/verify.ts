@@ -4,6 +4,7 @@
  * the same face choice and the same `decideMatch` rule. (Relative imports: the CLI runs this
  * file through tsx, outside Next's path aliases.)
  */
+import { isVisionError, VisionError } from '../vision/errors';
 import { cosineSimilarity, decideMatch } from '../vision/match';
 import { EMBEDDING_MODEL } from '../vision/models';
 import type { Analyzer } from '../vision/recognize';
@@ -48,8 +49,15 @@ export async function mainFace(analyzer: Analyzer, bytes: Uint8Array, label: str
   if (bytes.byteLength > limits.maxImageBytes) {
     throw new ApiError('payload_too_large', `${label} is ${bytes.byteLength} bytes; the limit is ${limits.maxImageBytes}.`);
   }
-  // Verify always flip-averages: +~0.7 point LFW accuracy for one more embedding pass.
-  const { faces } = await analyzer.analyze(bytes, { flip: true, maxFaces: limits.maxFaces });
+  let faces;
+  try {
+    // Verify always flip-averages: +~0.7 point LFW accuracy for one more embedding pass.
+    ({ faces } = await analyzer.analyze(bytes, { flip: true, maxFaces: limits.maxFaces }));
+  } catch (e) {
+    // Two images in one request: say which one was refused (the code stays the analyzer's).
+    if (isVisionError(e) && e.code !== 'overloaded' && e.code !== 'models_not_loaded') throw new VisionError(e.code, `${label}: ${e.message}`);
+    throw e;
+  }
   if (!faces[0]) throw new ApiError('no_face', `No face was found in ${label}.`);
   return faces[0].embedding;
 }

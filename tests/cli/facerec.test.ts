@@ -66,6 +66,7 @@ describe('facerec command', () => {
   it.each([
     ['a missing file', ['detect', '/nonexistent/photo.jpg'], /no such file/],
     ['a file that is not an image', ['detect', __filename], /not a JPEG, PNG or WebP/],
+    ['verify given a file that is not an image, naming it', ['verify', obama('examples__obama.jpg'), __filename], /facerec\.test\.ts: .*not a JPEG, PNG or WebP/],
     ['an image without a face', ['verify', obama('examples__obama.jpg'), datasetPath('no-face', 'images', 'skimage_coffee.png')], /No face was found in .*skimage_coffee\.png/],
     ['an unknown command', ['frobnicate'], /unknown command/],
   ])('exits with 2 and one clear line for %s', async (_what, args, message) => {
