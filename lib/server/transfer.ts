@@ -3,7 +3,7 @@
  * `GET /api/v1/admin/export` / `POST /api/v1/admin/import` both go through here, so the one
  * place that records who moved the registry (the audit trail) is `recordTransfer` below.
  * The format and its all-or-nothing import are the registry's (lib/registry/jsonl.ts,
- * docs/registry.md). Relative imports: the CLI runs this file through tsx.
+ * docs/registry.md).
  */
 import type { Registry } from '../registry/registry';
 import { ApiError } from './errors';

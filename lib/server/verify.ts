@@ -1,8 +1,7 @@
 /**
  * 1:1 verification, the one service behind `POST /api/v1/verify` and `facerec verify`: the
  * route hands it the worker pool, the CLI an in-process pipeline, and both get the same limits,
- * the same face choice and the same `decideMatch` rule. (Relative imports: the CLI runs this
- * file through tsx, outside Next's path aliases.)
+ * the same face choice and the same `decideMatch` rule.
  */
 import { isVisionError, VisionError } from '../vision/errors';
 import { cosineSimilarity, decideMatch } from '../vision/match';
