@@ -1,12 +1,23 @@
 /**
- * facerec command line: detect, verify, eval. JSON on stdout with --json, progress on stderr.
- * Exit codes: 0 ok, 1 internal failure, 2 bad input (missing file, not an image, no face).
+ * facerec command line: detect, verify, eval, export, import. JSON on stdout with --json,
+ * progress on stderr. Exit codes: 0 ok, 1 internal failure, 2 bad input (missing file, not an
+ * image, no face, a bad import line). It reads the server's settings (lib/server/config.ts):
+ * verify uses the server's limits and threshold, export/import open the server's registry
+ * (FACEREC_DATA_DIR or FACEREC_DATABASE_URL).
  */
+import { once } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
+import readline from 'node:readline';
+import { createRegistry } from '../lib/registry';
+import { isRegistryError, type Registry } from '../lib/registry/registry';
+import { getConfig } from '../lib/server/config';
+import { ApiError } from '../lib/server/errors';
+import { exportRegistry, importRegistry } from '../lib/server/transfer';
+import { verifyFaces, verifyOptions } from '../lib/server/verify';
 import { isVisionError } from '../lib/vision/errors';
 import { embedImages, readPairsCsv, scorePairs } from '../lib/vision/evaluate';
-import { cosineSimilarity } from '../lib/vision/match';
+import { DEFAULT_DECODE_LIMITS } from '../lib/vision/image';
 import { EMBEDDING_MODEL } from '../lib/vision/models';
 import { FacePipeline } from '../lib/vision/pipeline';
 import type { AnalyzeResult } from '../lib/vision/types';
@@ -14,7 +25,9 @@ import type { AnalyzeResult } from '../lib/vision/types';
 const USAGE = `usage:
   facerec detect IMAGE [--json]
   facerec verify IMAGE_A IMAGE_B [--json] [--threshold T]
-  facerec eval --pairs PAIRS.csv [--root DIR] [--no-flip] [--json]`;
+  facerec eval --pairs PAIRS.csv [--root DIR] [--no-flip] [--json]
+  facerec export FILE [--json]     the registry as JSON Lines (FILE - : stdout)
+  facerec import FILE [--json]     all or nothing, into the registry of FACEREC_DATA_DIR / FACEREC_DATABASE_URL`;
 
 class UsageError extends Error {}
 
@@ -58,7 +71,8 @@ async function analyzeFile(pipeline: FacePipeline, file: string, flip: boolean):
 const round = (v: number, digits = 4) => Math.round(v * 10 ** digits) / 10 ** digits;
 
 async function withPipeline<T>(fn: (p: FacePipeline) => Promise<T>): Promise<T> {
-  const pipeline = new FacePipeline();
+  // The server's pixel limit (its pool decodes with the same settings).
+  const pipeline = new FacePipeline({ decode: { ...DEFAULT_DECODE_LIMITS, maxPixels: getConfig().FACEREC_MAX_IMAGE_PIXELS } });
   await pipeline.load();
   try {
     return await fn(pipeline);
@@ -87,18 +101,107 @@ async function detect(args: Parsed, out: (s: string) => void): Promise<number> {
 async function verify(args: Parsed, out: (s: string) => void): Promise<number> {
   const [a, b] = args.positional;
   if (!a || !b) throw new UsageError('verify needs IMAGE_A and IMAGE_B');
+  const opts = verifyOptions(getConfig());
   const thresholdFlag = args.flags.get('threshold');
-  const threshold = typeof thresholdFlag === 'string' ? Number(thresholdFlag) : EMBEDDING_MODEL.threshold;
-  if (!Number.isFinite(threshold)) throw new UsageError('--threshold must be a number');
-  const similarity = await withPipeline(async (p) => {
-    const [ra, rb] = [await analyzeFile(p, a, true), await analyzeFile(p, b, true)];
-    if (!ra.faces[0]) throw new UsageError(`${a}: no face found`);
-    if (!rb.faces[0]) throw new UsageError(`${b}: no face found`);
-    return cosineSimilarity(ra.faces[0].embedding, rb.faces[0].embedding);
+  if (typeof thresholdFlag === 'string') opts.threshold = Number(thresholdFlag);
+  if (!Number.isFinite(opts.threshold)) throw new UsageError('--threshold must be a number');
+  const images = [{ bytes: readImage(a), label: a }, { bytes: readImage(b), label: b }] as const;
+  const result = await withPipeline(async (p) => {
+    try {
+      return await verifyFaces(p, images[0], images[1], opts);
+    } catch (e) {
+      if (isVisionError(e)) throw new UsageError(e.message);
+      if (e instanceof ApiError && e.status < 500) throw new UsageError(e.message);
+      throw e;
+    }
   });
-  const result = { similarity: round(similarity), match: similarity >= threshold, threshold, model: EMBEDDING_MODEL.id };
   if (args.flags.has('json')) out(JSON.stringify(result));
-  else out(`${result.match ? 'same person' : 'different people'} (similarity ${result.similarity}, threshold ${threshold})`);
+  else out(`${result.match ? 'same person' : 'different people'} (similarity ${result.similarity}, threshold ${result.threshold})`);
+  return 0;
+}
+
+/** The server's registry, from the same settings the server reads. */
+async function withRegistry<T>(fn: (r: Registry) => Promise<T>): Promise<T> {
+  const config = getConfig();
+  const registry = await createRegistry({
+    dataDir: config.FACEREC_DATA_DIR,
+    databaseUrl: config.FACEREC_DATABASE_URL,
+    keepCrops: config.FACEREC_KEEP_CROPS,
+    annMinTemplates: config.FACEREC_ANN_MIN_TEMPLATES,
+    modelId: EMBEDDING_MODEL.id,
+    dim: EMBEDDING_MODEL.dim,
+  });
+  try {
+    return await fn(registry);
+  } finally {
+    await registry.close();
+  }
+}
+
+/** Writes all of `lines` to `file` or nothing: a temp file beside it, renamed when complete. */
+async function writeLines(file: string, lines: AsyncIterable<string>): Promise<number> {
+  if (file === '-') {
+    let n = 0;
+    for await (const line of lines) {
+      n++;
+      if (!process.stdout.write(`${line}\n`)) await once(process.stdout, 'drain');
+    }
+    return n;
+  }
+  const dir = path.dirname(path.resolve(file));
+  if (!fs.existsSync(dir)) throw new UsageError(`no such folder: ${dir}`);
+  const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.tmp`);
+  const stream = fs.createWriteStream(temp, { flags: 'wx' });
+  let n = 0;
+  try {
+    for await (const line of lines) {
+      n++;
+      if (!stream.write(`${line}\n`)) await once(stream, 'drain');
+    }
+    await new Promise<void>((resolve, reject) => stream.end((e?: Error | null) => (e ? reject(e) : resolve())));
+    const fd = fs.openSync(temp, 'r');
+    fs.fsyncSync(fd);
+    fs.closeSync(fd);
+    fs.renameSync(temp, file);
+  } catch (e) {
+    stream.destroy();
+    fs.rmSync(temp, { force: true });
+    throw e;
+  }
+  return n;
+}
+
+async function exportCommand(args: Parsed, out: (s: string) => void): Promise<number> {
+  const [file] = args.positional;
+  if (!file) throw new UsageError('export needs a FILE (or - for stdout)');
+  const lines = await withRegistry((r) => writeLines(file, exportRegistry(r, { kind: 'cli' })));
+  const people = lines - 1;
+  // With FILE -, stdout is the export: the summary goes to stderr.
+  const say = file === '-' ? (s: string) => process.stderr.write(`${s}\n`) : out;
+  if (args.flags.has('json')) say(JSON.stringify({ people, file }));
+  else say(`exported ${people} people to ${file}`);
+  return 0;
+}
+
+async function importCommand(args: Parsed, out: (s: string) => void): Promise<number> {
+  const [file] = args.positional;
+  if (!file) throw new UsageError('import needs a FILE');
+  if (!fs.existsSync(file)) throw new UsageError(`no such file: ${file}`);
+  if (!fs.statSync(file).isFile()) throw new UsageError(`not a file: ${file}`);
+  const counts = await withRegistry(async (r) => {
+    const lines = readline.createInterface({ input: fs.createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
+    try {
+      return await importRegistry(r, lines, { kind: 'cli' });
+    } catch (e) {
+      // A bad line, or an id already in the registry: nothing was imported.
+      if (isRegistryError(e) && (e.code === 'invalid_input' || e.code === 'conflict')) throw new UsageError(`${file}: ${e.message} (nothing imported)`);
+      throw e;
+    } finally {
+      lines.close();
+    }
+  });
+  if (args.flags.has('json')) out(JSON.stringify(counts));
+  else out(`imported ${counts.people} people, ${counts.templates} templates from ${file}`);
   return 0;
 }
 
@@ -128,7 +231,7 @@ async function evaluate(args: Parsed, out: (s: string) => void): Promise<number>
   return 0;
 }
 
-const COMMANDS: Record<string, (args: Parsed, out: (s: string) => void) => Promise<number>> = { detect, verify, eval: evaluate };
+const COMMANDS: Record<string, (args: Parsed, out: (s: string) => void) => Promise<number>> = { detect, verify, eval: evaluate, export: exportCommand, import: importCommand };
 
 /** Runs one command; returns the process exit code. */
 export async function main(argv: string[], out: (s: string) => void = (s) => process.stdout.write(`${s}\n`)): Promise<number> {

@@ -29,6 +29,8 @@ export const API_ROUTES: ApiRoute[] = [
   { path: '/api/v1/ready', methods: ['GET'] },
   { path: '/api/v1/info', methods: ['GET'] },
   { path: '/api/v1/metrics', methods: ['GET'] },
+  { path: '/api/v1/admin/export', methods: ['GET'] },
+  { path: '/api/v1/admin/import', methods: ['POST'] },
 ];
 
 /** Person, face and key ids: lower-case canonical UUIDs (the registry's and key store's only form). */

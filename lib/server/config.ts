@@ -89,6 +89,13 @@ const configSchema = z.object({
   FACEREC_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(1200),
   /** Largest accepted request body, in bytes. */
   FACEREC_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(10 * 1024 * 1024),
+  /**
+   * Largest body of `POST /api/v1/admin/import`, in bytes (a template without crop is about
+   * 0.9 KB of JSON Lines: ~11 000 templates). Next buffers at most 10 MiB of a body for the
+   * proxy (`proxyClientMaxBodySize`) and cuts the rest, so a larger limit only turns a long import
+   * into a "truncated" refusal; import larger registries with `facerec import`.
+   */
+  FACEREC_MAX_IMPORT_BYTES: z.coerce.number().int().min(1024).default(10 * 1024 * 1024),
   /** Largest accepted image, in pixels (width x height), checked from the header before decoding. */
   FACEREC_MAX_IMAGE_PIXELS: z.coerce.number().int().min(1).default(40_000_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -31,6 +31,8 @@ const ACCESS: Record<string, 'none' | 'recognize' | 'enroll' | 'admin' | 'metric
   '/api/v1/ready': 'none',
   '/api/v1/info': 'none',
   '/api/v1/metrics': 'metrics',
+  '/api/v1/admin/export': 'admin',
+  '/api/v1/admin/import': 'admin',
 };
 
 let server: RunningServer;
