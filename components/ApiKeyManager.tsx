@@ -30,7 +30,7 @@ export function ApiKeyManager({
   const [name, setName] = useState('');
   const [role, setRole] = useState<KeyRole>('recognize');
   const [creating, setCreating] = useState(false);
-  const [created, setCreated] = useState<{ name: string; role: KeyRole; key: string } | null>(null);
+  const [created, setCreated] = useState<{ name: string; role: KeyRole; secret: string } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [toRevoke, setToRevoke] = useState<ApiKeyInfo | null>(null);
@@ -43,7 +43,7 @@ export function ApiKeyManager({
     setCreating(true);
     try {
       const { key, ...info } = await adminApi.createKey({ name: name.trim(), role });
-      setCreated({ name: info.name, role: info.role, key });
+      setCreated({ name: info.name, role: info.role, secret: key });
       setName('');
       onKeysChange([...keys, info]);
       onChanged();
@@ -121,7 +121,7 @@ export function ApiKeyManager({
         </Banner>
       )}
       <div aria-live="polite" className="space-y-3">
-        {created && <NewKey {...created} onDismiss={() => setCreated(null)} />}
+        {created && <NewKey name={created.name} role={created.role} secret={created.secret} onDismiss={() => setCreated(null)} />}
         {notice && <Banner tone="success" title={notice} />}
       </div>
 
@@ -182,11 +182,11 @@ export function ApiKeyManager({
 }
 
 /** The key just made: shown this once (only its hash is stored), with a copy button. */
-function NewKey({ name, role, key, onDismiss }: { name: string; role: KeyRole; key: string; onDismiss: () => void }) {
+function NewKey({ name, role, secret, onDismiss }: { name: string; role: KeyRole; secret: string; onDismiss: () => void }) {
   const [copied, setCopied] = useState<'yes' | 'failed' | null>(null);
   const copy = async () => {
     try {
-      await navigator.clipboard.writeText(key);
+      await navigator.clipboard.writeText(secret);
       setCopied('yes');
     } catch {
       // No clipboard (a page served over plain HTTP from another machine): the key can still be selected.
@@ -209,7 +209,7 @@ function NewKey({ name, role, key, onDismiss }: { name: string; role: KeyRole; k
       }
     >
       <code data-testid="new-key" className="mt-1 block break-all rounded bg-slate-950/70 px-2 py-1 font-mono text-emerald-100 select-all">
-        {key}
+        {secret}
       </code>
       {copied === 'failed' && <span className="mt-1 block">This browser refused the clipboard here: select the key and copy it.</span>}
     </Banner>

@@ -2,6 +2,7 @@
 
 import { useEffect, useId, useState } from 'react';
 import { adminApi, AUDIT_ACTIONS, type ApiKeyInfo, type AuditAction, type AuditEntry, type AuditFilter } from '@/lib/client/admin-api';
+import { ApiClientError } from '@/lib/client/api';
 import { describeError } from '@/lib/client/messages';
 import { localInputToIso, timeText } from './admin-format';
 import { Banner } from './Banner';
@@ -19,6 +20,10 @@ interface FilterDraft {
 }
 
 const NO_FILTER: FilterDraft = { personId: '', actor: '', action: '', since: '', until: '' };
+
+/** A 404 here means a server without the audit route (an older version), not a deleted entry. */
+const auditProblem = (e: unknown): string =>
+  e instanceof ApiClientError && e.status === 404 && e.code === 'not_found' ? 'This server keeps no audit trail: it runs a version from before the audit API.' : describeError(e);
 
 const toFilter = (d: FilterDraft): AuditFilter => ({
   personId: d.personId,
@@ -46,7 +51,7 @@ export function AuditTrail({ keys, changes }: { keys: ApiKeyInfo[]; changes: num
     adminApi.audit(toFilter(applied), null, PAGE_SIZE, controller.signal).then(
       (page) => setList({ key: listKey, entries: page.entries, next: page.nextCursor, error: null }),
       (e: unknown) => {
-        if (!controller.signal.aborted) setList({ key: listKey, entries: [], next: null, error: describeError(e) });
+        if (!controller.signal.aborted) setList({ key: listKey, entries: [], next: null, error: auditProblem(e) });
       },
     );
     return () => controller.abort();
@@ -63,7 +68,7 @@ export function AuditTrail({ keys, changes }: { keys: ApiKeyInfo[]; changes: num
       const page = await adminApi.audit(toFilter(applied), next, PAGE_SIZE);
       setList((l) => (l ? { ...l, entries: [...l.entries, ...page.entries], next: page.nextCursor } : l));
     } catch (e) {
-      setList((l) => (l ? { ...l, error: describeError(e) } : l));
+      setList((l) => (l ? { ...l, error: auditProblem(e) } : l));
     } finally {
       setLoadingOlder(false);
     }

@@ -54,7 +54,7 @@ function SettingsList({ info, ready }: { info: InfoDetails; ready: ReadyDetails 
       <>
         A face is named only when its evidence clears a bar set so that at most{' '}
         <strong className="text-slate-100">{percentText(op.targetFpir)}</strong> of strangers are named as someone (the target
-        false-positive identification rate, calibrated on {op.calibration}).
+        false-positive identification rate).
         {op.galleryPeople !== undefined && op.threshold !== undefined && (
           <>
             {' '}
@@ -65,6 +65,7 @@ function SettingsList({ info, ready }: { info: InfoDetails; ready: ReadyDetails 
         )}
       </>,
     ],
+    ['Calibration', <span key="calibration" className="text-slate-400">{op.calibration}</span>],
     [
       'Verify (1:1)',
       <>
