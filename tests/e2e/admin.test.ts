@@ -95,6 +95,10 @@ describe('admin page and sign-in link (browser, real server)', () => {
     const ready = await call(server.url, 'GET', '/ready', { key: server.adminKey });
     expect(await settings.locator('[data-setting="bar"]').textContent()).toBe(String(ready.body.recognition.threshold));
     await settings.getByText('exact search').waitFor();
+    // At a phone's width nothing sticks out sideways (the tables scroll inside their boxes).
+    await page.setViewportSize({ width: 375, height: 800 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    await page.setViewportSize({ width: 1200, height: 1000 });
   });
 
   it('creates a key shown once with a copy button; the key works; revoking it asks first, then it is refused', async () => {
