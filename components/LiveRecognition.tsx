@@ -35,8 +35,16 @@ const toShown = (f: TrackedFace): ShownFace => ({
 export function LiveRecognition() {
   const { videoRef, status: cameraStatus, error: cameraError, size: cameraSize, start: startCamera, stop: stopCamera } = useCamera();
   const info = useServerInfo();
-  const { keyLoaded, keyVersion, apiKey, requestKey, setFaces, setStats } = useAppStore(
-    useShallow((s) => ({ keyLoaded: s.keyLoaded, keyVersion: s.keyVersion, apiKey: s.apiKey, requestKey: s.requestKey, setFaces: s.setFaces, setStats: s.setStats })),
+  const { keyLoaded, keyVersion, apiKey, keyRequest, requestKey, setFaces, setStats } = useAppStore(
+    useShallow((s) => ({
+      keyLoaded: s.keyLoaded,
+      keyVersion: s.keyVersion,
+      apiKey: s.apiKey,
+      keyRequest: s.keyRequest,
+      requestKey: s.requestKey,
+      setFaces: s.setFaces,
+      setStats: s.setStats,
+    })),
   );
   const [problem, setProblem] = useState<LoopProblem | null>(null);
   const [crash, setCrash] = useState<string | null>(null);
@@ -139,7 +147,11 @@ export function LiveRecognition() {
     return () => cancelAnimationFrame(raf);
   }, [cameraStatus, setFaces]);
 
-  const needsKeyHint = info && !info.publicRecognition && keyLoaded && !apiKey;
+  // One message when a key is needed: while the header's key form is open it says why (it opens
+  // on a 401/403), so the page shows no banner of its own; closed, the page's banner offers to open it.
+  const keyFormAsks = keyRequest !== null;
+  const shownProblem = problem?.kind === 'auth' && keyFormAsks ? null : problem;
+  const needsKeyHint = info && !info.publicRecognition && keyLoaded && !apiKey && !problem && !keyFormAsks;
   const aspect = cameraSize ? `${cameraSize.width} / ${cameraSize.height}` : '4 / 3';
 
   return (
@@ -149,8 +161,8 @@ export function LiveRecognition() {
           {crash}. Reload the page to start again.
         </Banner>
       )}
-      <ProblemBanner problem={problem} onEnterKey={() => requestKey('Enter an API key with the "recognize" role (or "admin").')} />
-      {needsKeyHint && !problem && (
+      <ProblemBanner problem={shownProblem} onEnterKey={() => requestKey('Enter an API key with the "recognize" role (or "admin").')} />
+      {needsKeyHint && (
         <Banner tone="info" title="This server needs an API key for recognition">
           Enter a key with the &ldquo;recognize&rdquo; role under <strong>API key</strong> at the top.
         </Banner>

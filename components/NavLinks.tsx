@@ -7,6 +7,7 @@ const NAV = [
   { href: '/', label: 'Recognize' },
   { href: '/register', label: 'Register' },
   { href: '/people', label: 'People' },
+  { href: '/admin', label: 'Admin' },
 ];
 
 /** The main navigation, marking the current page. */

@@ -26,3 +26,37 @@ export function writeApiKey(key: string | null): string | null {
   }
   return value;
 }
+
+/** The fragment parameter of a sign-in link (lib/server/first-start.ts): `/#key=frk_...`. */
+export const KEY_FRAGMENT_PARAM = 'key';
+
+/**
+ * Splits a sign-in key off a location hash: `#key=K&x=1` gives `K` and `#x=1`. Other hashes
+ * (an in-page anchor such as `#main`) come back unchanged with a null key.
+ */
+export function takeKeyFromHash(hash: string): { key: string | null; hash: string } {
+  const body = hash.startsWith('#') ? hash.slice(1) : hash;
+  if (!body.includes('=')) return { key: null, hash };
+  const params = new URLSearchParams(body);
+  const key = params.get(KEY_FRAGMENT_PARAM)?.trim() || null;
+  if (key === null && !params.has(KEY_FRAGMENT_PARAM)) return { key: null, hash };
+  params.delete(KEY_FRAGMENT_PARAM);
+  const rest = params.toString();
+  return { key, hash: rest ? `#${rest}` : '' };
+}
+
+/**
+ * Adopts a key carried by a sign-in link: stores it in the tab and replaces the address
+ * without it, so it is not left in the address bar, the tab's history or a bookmark.
+ * Returns the key, or null when the address carries none.
+ */
+export function adoptKeyFromAddress(): string | null {
+  if (typeof window === 'undefined') return null;
+  const { pathname, search, hash } = window.location;
+  const taken = takeKeyFromHash(hash);
+  if (taken.hash === hash) return null;
+  // Keeps the router's own history state: Next's App Router stores its tree there.
+  window.history.replaceState(window.history.state, '', `${pathname}${search}${taken.hash}`);
+  // An empty `#key=` is dropped too, but does not forget a key stored earlier.
+  return taken.key ? writeApiKey(taken.key) : null;
+}

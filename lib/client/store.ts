@@ -5,7 +5,7 @@
  * results stay in their component.
  */
 import { create } from 'zustand';
-import { readApiKey, writeApiKey } from './api-key';
+import { adoptKeyFromAddress, readApiKey, writeApiKey } from './api-key';
 import type { ServerInfo } from './api';
 
 /** One face as listed under the video. */
@@ -25,7 +25,7 @@ export interface LiveStats {
 
 export interface AppState {
   apiKey: string | null;
-  /** The key was read from sessionStorage (false during server render and the first paint). */
+  /** The key was read from the address (a sign-in link) or sessionStorage (false during server render and the first paint). */
   keyLoaded: boolean;
   /** Why the server wants a (different) key; opens the key field. Null when nothing is asked. */
   keyRequest: string | null;
@@ -57,7 +57,8 @@ export const useAppStore = create<AppState>()((set, get) => ({
   faces: [],
   stats: INITIAL_STATS,
 
-  loadApiKey: () => set({ apiKey: readApiKey(), keyLoaded: true }),
+  // A sign-in link's key (`#key=`) wins over one stored earlier in the tab.
+  loadApiKey: () => set({ apiKey: adoptKeyFromAddress() ?? readApiKey(), keyLoaded: true }),
   setApiKey: (key) => set((s) => ({ apiKey: writeApiKey(key), keyLoaded: true, keyRequest: null, keyVersion: s.keyVersion + 1 })),
   requestKey: (reason) => set({ keyRequest: reason }),
   setInfo: (info) => set({ info }),

@@ -33,7 +33,7 @@ afterAll(async () => {
 describe('security headers in the browser', () => {
   it('serves each page with a nonce CSP, no framing and the camera for this origin only', async () => {
     const { page, context } = await newPage(browser, server.url);
-    for (const route of ['/', '/register', '/people']) {
+    for (const route of ['/', '/register', '/people', '/admin']) {
       const res = await page.goto(route);
       const h = res!.headers();
       expect(h['content-security-policy']).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9+/=]{16,}' 'strict-dynamic'/);
