@@ -167,6 +167,21 @@ describe('PostgreSQL registry shared by several instances', () => {
   });
 });
 
+describe('PostgreSQL database shared with other applications', () => {
+  test("migration 2 leaves another application's api_keys table alone", async () => {
+    const url = await server.createDatabase();
+    await query(url, 'CREATE TABLE api_keys (id integer PRIMARY KEY, token text NOT NULL)');
+    await query(url, "INSERT INTO api_keys VALUES (1, 'theirs')");
+    const registry = await createRegistry({ databaseUrl: url, modelId: MODEL, dim: 128 });
+    try {
+      expect(await registry.keys.list()).toEqual([]);
+      expect(await query(url, 'SELECT id, token FROM api_keys')).toEqual([{ id: 1, token: 'theirs' }]);
+    } finally {
+      await registry.close();
+    }
+  });
+});
+
 describe('moving from SQLite to PostgreSQL', () => {
   test('export from SQLite, import into PostgreSQL and export again gives the same lines', async () => {
     const rng = seededRng(5);
