@@ -132,20 +132,6 @@ export function getServices(): Promise<Services> {
   return holder[globalKey].promise;
 }
 
-/**
- * Stops the services (graceful shutdown, tests): the registry closes its database, the pool its
- * workers; the next getServices starts them again.
- */
-export async function closeServices(): Promise<void> {
-  const holder = globalThis as Holder;
-  const entry = holder[globalKey];
-  if (!entry) return;
-  delete holder[globalKey];
-  const services = await entry.promise.catch(() => null);
-  if (!services) return;
-  await Promise.all([services.registry.close(), services.vision.dispose()]);
-}
-
 /** The services if they are up, without waiting (for /ready and /health). */
 export function servicesIfReady(): Services | undefined {
   return (globalThis as Holder)[globalKey]?.ready;
