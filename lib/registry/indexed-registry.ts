@@ -6,8 +6,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { AnnOptions } from './ann-index';
+import { auditRecord, createAuditTrail, type AuditContext, type AuditTrail } from './audit';
 import { Gallery } from './gallery';
 import { headerLine, parseExport, personLine } from './jsonl';
+import { createKeyStore, type KeyStore } from './keys';
 import {
   RegistryError,
   type IndexState,
@@ -82,6 +84,8 @@ function publicTemplate(record: TemplateRecord): Template {
 export class IndexedRegistry implements Registry {
   readonly modelId: string;
   readonly dim: number;
+  readonly keys: KeyStore;
+  readonly audit: AuditTrail;
   private readonly store: RegistryStore;
   private readonly keepCrops: boolean;
   private readonly annMinTemplates: number;
@@ -103,6 +107,8 @@ export class IndexedRegistry implements Registry {
     this.annOptions = opts.ann;
     this.log = opts.log ?? SILENT_LOGGER;
     this.gallery = new Gallery({ dim: opts.dim });
+    this.keys = createKeyStore(store, () => this.ensureOpen());
+    this.audit = createAuditTrail(store, () => this.ensureOpen());
   }
 
   /** Loads the index from `store` and starts following other instances' writes. Owns the store from here on. */
@@ -185,7 +191,7 @@ export class IndexedRegistry implements Registry {
 
   // ---- writes ----
 
-  async addPerson(input: PersonInput, templates: NewTemplate[] = []): Promise<{ person: Person; templates: Template[] }> {
+  async addPerson(input: PersonInput, templates: NewTemplate[] = [], by?: AuditContext): Promise<{ person: Person; templates: Template[] }> {
     this.ensureOpen();
     if (typeof input !== 'object' || input === null) throw new RegistryError('invalid_input', 'person must be an object');
     const name = normaliseName(input.name);
@@ -205,15 +211,19 @@ export class IndexedRegistry implements Registry {
       personId: person.id,
       createdAt: now,
     }));
+    const audit = [
+      auditRecord('person.create', by, { personId: person.id }, { templates: records.length }, now),
+      ...records.map((r) => auditRecord('face.add', by, { personId: person.id, faceId: r.id }, { source: r.source }, now)),
+    ];
     return this.serial(async () => {
-      await this.store.insertPerson(person, records);
+      await this.store.insertPerson(person, records, audit);
       this.gallery.upsertPerson(person.id, person.name);
       for (const r of records) this.gallery.addTemplate(person.id, r.id, r.embedding);
       return { person: publicPerson(person, records.length), templates: records.map(publicTemplate) };
     });
   }
 
-  async updatePerson(id: string, patch: PersonPatch): Promise<Person> {
+  async updatePerson(id: string, patch: PersonPatch, by?: AuditContext): Promise<Person> {
     this.ensureOpen();
     if (!isUuid(id)) notFound('person', id);
     if (typeof patch !== 'object' || patch === null) throw new RegistryError('invalid_input', 'patch must be an object');
@@ -224,24 +234,28 @@ export class IndexedRegistry implements Registry {
     }
     if (patch.externalId !== undefined) changes.externalId = normaliseExternalId(patch.externalId);
     if (patch.metadata !== undefined) changes.metadata = serialiseMetadata(patch.metadata);
+    const now = nowIso();
+    const fields = (['name', 'externalId', 'metadata'] as const).filter((f) => changes[f] !== undefined);
+    const audit = auditRecord('person.update', by, { personId: id }, { fields }, now);
     return this.serial(async () => {
-      const person = await this.store.updatePerson(id, changes, nowIso());
+      const person = await this.store.updatePerson(id, changes, now, audit);
       if (!person) notFound('person', id);
       this.gallery.upsertPerson(id, person.name);
       return person;
     });
   }
 
-  async deletePerson(id: string): Promise<void> {
+  async deletePerson(id: string, by?: AuditContext): Promise<void> {
     this.ensureOpen();
     if (!isUuid(id)) notFound('person', id);
+    const audit = auditRecord('person.delete', by, { personId: id });
     return this.serial(async () => {
-      if (!(await this.store.deletePerson(id))) notFound('person', id);
+      if (!(await this.store.deletePerson(id, audit))) notFound('person', id);
       this.gallery.removePerson(id);
     });
   }
 
-  async addTemplates(personId: string, templates: NewTemplate[]): Promise<Template[]> {
+  async addTemplates(personId: string, templates: NewTemplate[], by?: AuditContext): Promise<Template[]> {
     this.ensureOpen();
     if (!isUuid(personId)) notFound('person', personId);
     const now = nowIso();
@@ -251,8 +265,9 @@ export class IndexedRegistry implements Registry {
       personId,
       createdAt: now,
     }));
+    const audit = records.map((r) => auditRecord('face.add', by, { personId, faceId: r.id }, { source: r.source }, now));
     return this.serial(async () => {
-      const person = await this.store.insertTemplates(personId, records, now);
+      const person = await this.store.insertTemplates(personId, records, now, audit);
       if (!person) notFound('person', personId);
       this.gallery.upsertPerson(personId, person.name);
       for (const r of records) this.gallery.addTemplate(personId, r.id, r.embedding);
@@ -260,12 +275,14 @@ export class IndexedRegistry implements Registry {
     });
   }
 
-  async removeTemplate(personId: string, templateId: string): Promise<void> {
+  async removeTemplate(personId: string, templateId: string, by?: AuditContext): Promise<void> {
     this.ensureOpen();
     if (!isUuid(personId)) notFound('person', personId);
     if (!isUuid(templateId)) notFound('template', templateId);
+    const now = nowIso();
+    const audit = auditRecord('face.delete', by, { personId, faceId: templateId }, null, now);
     return this.serial(async () => {
-      const removed = await this.store.deleteTemplate(personId, templateId, nowIso());
+      const removed = await this.store.deleteTemplate(personId, templateId, now, audit);
       if (!removed) notFound(`template of person ${personId}`, templateId);
       if (removed.modelId === this.modelId) this.gallery.removeTemplate(personId, templateId);
       else this.gallery.addStaleCount(personId, -1);
@@ -365,9 +382,12 @@ export class IndexedRegistry implements Registry {
     for await (const dump of this.store.exportPeople()) yield personLine(dump);
   }
 
-  async import(lines: AsyncIterable<string> | Iterable<string>): Promise<{ people: number; templates: number }> {
+  async import(lines: AsyncIterable<string> | Iterable<string>, by?: AuditContext): Promise<{ people: number; templates: number }> {
     this.ensureOpen();
-    const counts = await this.store.importPeople(parseExport(lines, this.modelId, this.dim, this.keepCrops));
+    auditRecord('registry.import', by); // a bad context fails before reading anything
+    const counts = await this.store.importPeople(parseExport(lines, this.modelId, this.dim, this.keepCrops), (n) =>
+      auditRecord('registry.import', by, {}, { ...n }),
+    );
     // Queued behind any writes made meanwhile; re-reading everything is simplest and exact.
     await this.serial(() => this.reload());
     return counts;

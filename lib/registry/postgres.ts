@@ -7,9 +7,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Client, Pool, type PoolClient, type QueryResult } from 'pg';
+import type { AuditFilter, AuditRecord, StoredAuditRecord } from './audit';
 import type { PersonSnapshot } from './gallery';
+import type { ApiKeyInfo, KeyRecord, Role } from './keys';
 import { migrationsAfter } from './migrations/migration';
 import { POSTGRES_MIGRATIONS } from './migrations/postgres';
+import { appendAudit, erasePersonAudit, listAudit } from './postgres-audit';
+import * as keys from './postgres-keys';
 import { RegistryError, type Person, type Template, type TemplateSource } from './registry';
 import {
   SILENT_LOGGER,
@@ -353,11 +357,12 @@ export class PostgresStore implements RegistryStore {
 
   // ---- writes ----
 
-  async insertPerson(person: PersonRecord, templates: TemplateRecord[]): Promise<void> {
+  async insertPerson(person: PersonRecord, templates: TemplateRecord[], audit: readonly AuditRecord[]): Promise<void> {
     try {
       await this.transaction(async (c) => {
         await this.insertPersonRows(c, [person]);
         await this.insertTemplateRows(c, templates);
+        await appendAudit(c, audit);
         await this.notify(c, { personId: person.id });
       });
     } catch (e) {
@@ -365,7 +370,7 @@ export class PostgresStore implements RegistryStore {
     }
   }
 
-  async updatePerson(id: string, patch: PersonPatchRecord, updatedAt: string): Promise<Person | null> {
+  async updatePerson(id: string, patch: PersonPatchRecord, updatedAt: string, audit: AuditRecord): Promise<Person | null> {
     try {
       return await this.transaction(async (c) => {
         const updated = await c.query(
@@ -389,6 +394,7 @@ export class PostgresStore implements RegistryStore {
           ],
         );
         if (updated.rowCount === 0) return null;
+        await appendAudit(c, [audit]);
         const { rows } = await c.query<PersonRow>(`SELECT ${PERSON_COLUMNS} FROM facerec_person p WHERE p.id = $1`, [id]);
         await this.notify(c, { personId: id });
         return toPerson(rows[0]);
@@ -398,16 +404,18 @@ export class PostgresStore implements RegistryStore {
     }
   }
 
-  async deletePerson(id: string): Promise<boolean> {
+  async deletePerson(id: string, audit: AuditRecord): Promise<boolean> {
     return this.transaction(async (c) => {
       const deleted = await c.query('DELETE FROM facerec_person WHERE id = $1', [id]);
       if (deleted.rowCount === 0) return false;
+      await erasePersonAudit(c, id);
+      await appendAudit(c, [audit]);
       await this.notify(c, { personId: id });
       return true;
     });
   }
 
-  async insertTemplates(personId: string, templates: TemplateRecord[], updatedAt: string): Promise<{ name: string } | null> {
+  async insertTemplates(personId: string, templates: TemplateRecord[], updatedAt: string, audit: readonly AuditRecord[]): Promise<{ name: string } | null> {
     try {
       return await this.transaction(async (c) => {
         // Locks the person: a concurrent delete waits for this enrollment, or this one sees it gone.
@@ -415,6 +423,7 @@ export class PostgresStore implements RegistryStore {
         if (rows.length === 0) return null;
         await this.insertTemplateRows(c, templates);
         await c.query('UPDATE facerec_person SET updated_at = $2 WHERE id = $1', [personId, updatedAt]);
+        await appendAudit(c, audit);
         await this.notify(c, { personId });
         return { name: rows[0].name };
       });
@@ -423,7 +432,7 @@ export class PostgresStore implements RegistryStore {
     }
   }
 
-  async deleteTemplate(personId: string, templateId: string, updatedAt: string): Promise<{ modelId: string } | null> {
+  async deleteTemplate(personId: string, templateId: string, updatedAt: string, audit: AuditRecord): Promise<{ modelId: string } | null> {
     return this.transaction(async (c) => {
       const { rows } = await c.query<{ model_id: string }>(
         'DELETE FROM facerec_template WHERE id = $1 AND person_id = $2 RETURNING model_id',
@@ -431,6 +440,7 @@ export class PostgresStore implements RegistryStore {
       );
       if (rows.length === 0) return null;
       await c.query('UPDATE facerec_person SET updated_at = $2 WHERE id = $1', [personId, updatedAt]);
+      await appendAudit(c, [audit]);
       await this.notify(c, { personId });
       return { modelId: rows[0].model_id };
     });
@@ -534,7 +544,10 @@ export class PostgresStore implements RegistryStore {
     }
   }
 
-  async importPeople(people: AsyncIterable<PersonDump>): Promise<{ people: number; templates: number }> {
+  async importPeople(
+    people: AsyncIterable<PersonDump>,
+    audit: (counts: { people: number; templates: number }) => AuditRecord,
+  ): Promise<{ people: number; templates: number }> {
     try {
       return await this.transaction(async (c) => {
         const counts = { people: 0, templates: 0 };
@@ -552,12 +565,60 @@ export class PostgresStore implements RegistryStore {
           if (batch.length >= IMPORT_BATCH) await flush();
         }
         await flush();
+        await appendAudit(c, [audit(counts)]);
         await this.notify(c, { all: true });
         return counts;
       });
     } catch (e) {
       mapPgError(e);
     }
+  }
+
+  // ---- API keys ----
+
+  async insertKey(key: KeyRecord, audit: AuditRecord): Promise<void> {
+    try {
+      await this.transaction(async (c) => {
+        await keys.insertKey(c, key);
+        await appendAudit(c, [audit]);
+      });
+    } catch (e) {
+      mapPgError(e);
+    }
+  }
+
+  async listKeys(): Promise<ApiKeyInfo[]> {
+    return keys.listKeys(this.pool);
+  }
+
+  async revokeKey(id: string, revokedAt: string, audit: AuditRecord): Promise<boolean> {
+    return this.transaction(async (c) => {
+      if (!(await keys.revokeKey(c, id, revokedAt))) return false;
+      await appendAudit(c, [audit]);
+      return true;
+    });
+  }
+
+  async findKey(hash: string): Promise<KeyRecord | null> {
+    return keys.findKey(this.pool, hash);
+  }
+
+  async touchKey(id: string, usedAt: string): Promise<void> {
+    await keys.touchKey(this.pool, id, usedAt);
+  }
+
+  async countKeys(role: Role): Promise<number> {
+    return keys.countKeys(this.pool, role);
+  }
+
+  // ---- audit trail ----
+
+  async appendAudit(record: AuditRecord): Promise<StoredAuditRecord> {
+    return (await appendAudit(this.pool, [record]))[0];
+  }
+
+  async listAudit(filter: AuditFilter): Promise<StoredAuditRecord[]> {
+    return listAudit(this.pool, filter);
   }
 
   async close(): Promise<void> {

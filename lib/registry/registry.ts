@@ -4,6 +4,8 @@
  * `postgres.ts`) only store; `indexed-registry.ts` validates, keeps the in-memory search
  * index (`gallery.ts`) in step with the store and answers searches.
  */
+import type { AuditContext, AuditTrail } from './audit';
+import type { KeyStore } from './keys';
 
 export type TemplateSource = 'camera' | 'upload' | 'api';
 export const TEMPLATE_SOURCES: readonly TemplateSource[] = ['camera', 'upload', 'api'];
@@ -107,14 +109,26 @@ export interface Registry {
   readonly modelId: string;
   /** Embedding length. */
   readonly dim: number;
-  /** Creates a person with its first templates in one transaction. */
-  addPerson(input: PersonInput, templates?: NewTemplate[]): Promise<{ person: Person; templates: Template[] }>;
-  updatePerson(id: string, patch: PersonPatch): Promise<Person>;
-  /** Erases the person, every template and crop, in one transaction and from every index. */
-  deletePerson(id: string): Promise<void>;
-  /** All or none. */
-  addTemplates(personId: string, templates: NewTemplate[]): Promise<Template[]>;
-  removeTemplate(personId: string, templateId: string): Promise<void>;
+  /** API keys, in the same store. */
+  readonly keys: KeyStore;
+  /** The audit trail, in the same store. */
+  readonly audit: AuditTrail;
+
+  // Every write records its change in the audit trail in the same transaction: who (`by`,
+  // default the system) and what. A write that fails or finds nothing records nothing.
+
+  /** Creates a person with its first templates in one transaction (entries: person.create, face.add per template). */
+  addPerson(input: PersonInput, templates?: NewTemplate[], by?: AuditContext): Promise<{ person: Person; templates: Template[] }>;
+  /** Entry: person.update with the names of the fields changed (never their values). */
+  updatePerson(id: string, patch: PersonPatch, by?: AuditContext): Promise<Person>;
+  /**
+   * Erases the person, every template and crop, and every audit entry naming the person, in
+   * one transaction and from every index; leaves one entry, person.delete, naming the id only.
+   */
+  deletePerson(id: string, by?: AuditContext): Promise<void>;
+  /** All or none (entries: face.add per template, with its source). */
+  addTemplates(personId: string, templates: NewTemplate[], by?: AuditContext): Promise<Template[]>;
+  removeTemplate(personId: string, templateId: string, by?: AuditContext): Promise<void>;
   getPerson(id: string): Promise<Person & { templates: Template[] }>;
   /** People ordered by name (case- and accent-insensitive), then id. */
   listPeople(opts?: ListPeopleOptions): Promise<{ people: Person[]; next: string | null }>;
@@ -148,8 +162,12 @@ export interface Registry {
   whenIndexReady(): Promise<void>;
   /** JSON Lines: a header line, then one line per person with its templates (see docs/registry.md). */
   export(): AsyncIterable<string>;
-  /** Reads what `export` wrote. All or nothing: any bad line or clashing id and nothing is written. */
-  import(lines: AsyncIterable<string> | Iterable<string>): Promise<{ people: number; templates: number }>;
+  /**
+   * Reads what `export` wrote. All or nothing: any bad line or clashing id and nothing is
+   * written (entry: registry.import with the counts). `export` records nothing itself: its
+   * caller records registry.export with `audit.record` once the file is out.
+   */
+  import(lines: AsyncIterable<string> | Iterable<string>, by?: AuditContext): Promise<{ people: number; templates: number }>;
   close(): Promise<void>;
 }
 

@@ -6,10 +6,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import type { AuditFilter, AuditRecord, StoredAuditRecord } from './audit';
 import type { PersonSnapshot } from './gallery';
+import type { ApiKeyInfo, KeyRecord, Role } from './keys';
 import { migrationsAfter } from './migrations/migration';
 import { SQLITE_MIGRATIONS } from './migrations/sqlite';
 import { RegistryError, type Person, type Template, type TemplateSource } from './registry';
+import { prepareAuditStatements } from './sqlite-audit';
+import { prepareKeyStatements } from './sqlite-keys';
 import type { GalleryLoader, PersonDump, PersonPatchRecord, PersonRecord, RegistryStore, TemplateRecord } from './store';
 import { bytesToEmbedding, embeddingToBytes, nowIso, type PageCursor } from './validate';
 
@@ -188,12 +192,16 @@ export class SqliteStore implements RegistryStore {
   readonly file: string;
   private readonly db: Database.Database;
   private readonly statements: ReturnType<typeof prepareStatements>;
+  private readonly audit: ReturnType<typeof prepareAuditStatements>;
+  private readonly keys: ReturnType<typeof prepareKeyStatements>;
   private importing = false;
 
   constructor(file: string) {
     this.file = file;
     this.db = openDatabase(file);
     this.statements = prepareStatements(this.db);
+    this.audit = prepareAuditStatements(this.db);
+    this.keys = prepareKeyStatements(this.db);
   }
 
   private writeTemplates(templates: TemplateRecord[]): void {
@@ -242,18 +250,19 @@ export class SqliteStore implements RegistryStore {
     })();
   }
 
-  async insertPerson(person: PersonRecord, templates: TemplateRecord[]): Promise<void> {
+  async insertPerson(person: PersonRecord, templates: TemplateRecord[], audit: readonly AuditRecord[]): Promise<void> {
     try {
       this.db.transaction(() => {
         this.statements.insertPerson.run(person);
         this.writeTemplates(templates);
+        this.audit.append(audit);
       })();
     } catch (e) {
       mapSqliteError(e);
     }
   }
 
-  async updatePerson(id: string, patch: PersonPatchRecord, updatedAt: string): Promise<Person | null> {
+  async updatePerson(id: string, patch: PersonPatchRecord, updatedAt: string, audit: AuditRecord): Promise<Person | null> {
     try {
       return this.db.transaction(() => {
         const changed = this.statements.updatePerson.run({
@@ -268,6 +277,7 @@ export class SqliteStore implements RegistryStore {
           metadata: patch.metadata ?? null,
         }).changes;
         if (changed === 0) return null;
+        this.audit.append([audit]);
         return toPerson(this.statements.getPerson.get(id) as PersonRow);
       })();
     } catch (e) {
@@ -275,19 +285,25 @@ export class SqliteStore implements RegistryStore {
     }
   }
 
-  async deletePerson(id: string): Promise<boolean> {
-    const deleted = this.statements.deletePerson.run(id).changes > 0;
+  async deletePerson(id: string, audit: AuditRecord): Promise<boolean> {
+    const deleted = this.db.transaction(() => {
+      if (this.statements.deletePerson.run(id).changes === 0) return false;
+      this.audit.erasePerson(id);
+      this.audit.append([audit]);
+      return true;
+    })();
     if (deleted) this.flushLog();
     return deleted;
   }
 
-  async insertTemplates(personId: string, templates: TemplateRecord[], updatedAt: string): Promise<{ name: string } | null> {
+  async insertTemplates(personId: string, templates: TemplateRecord[], updatedAt: string, audit: readonly AuditRecord[]): Promise<{ name: string } | null> {
     try {
       return this.db.transaction(() => {
         const name = this.statements.personName.get(personId) as string | undefined;
         if (name === undefined) return null;
         this.writeTemplates(templates);
         this.statements.touchPerson.run(updatedAt, personId);
+        this.audit.append(audit);
         return { name };
       })();
     } catch (e) {
@@ -295,12 +311,13 @@ export class SqliteStore implements RegistryStore {
     }
   }
 
-  async deleteTemplate(personId: string, templateId: string, updatedAt: string): Promise<{ modelId: string } | null> {
+  async deleteTemplate(personId: string, templateId: string, updatedAt: string, audit: AuditRecord): Promise<{ modelId: string } | null> {
     const removed = this.db.transaction(() => {
       const modelId = this.statements.templateModel.get(templateId, personId) as string | undefined;
       if (modelId === undefined) return null;
       this.statements.deleteTemplate.run(templateId);
       this.statements.touchPerson.run(updatedAt, personId);
+      this.audit.append([audit]);
       return { modelId };
     })();
     if (removed) this.flushLog();
@@ -378,18 +395,24 @@ export class SqliteStore implements RegistryStore {
    * Stages the incoming people in temporary tables (private to this connection, so other
    * writes go on between batches), then copies them into the real tables in one transaction.
    */
-  async importPeople(people: AsyncIterable<PersonDump>): Promise<{ people: number; templates: number }> {
+  async importPeople(
+    people: AsyncIterable<PersonDump>,
+    audit: (counts: { people: number; templates: number }) => AuditRecord,
+  ): Promise<{ people: number; templates: number }> {
     // The staging tables are per connection: two imports at once would mix their rows.
     if (this.importing) throw new RegistryError('conflict', 'another import is running; try again when it has finished');
     this.importing = true;
     try {
-      return await this.stageAndCopy(people);
+      return await this.stageAndCopy(people, audit);
     } finally {
       this.importing = false;
     }
   }
 
-  private async stageAndCopy(people: AsyncIterable<PersonDump>): Promise<{ people: number; templates: number }> {
+  private async stageAndCopy(
+    people: AsyncIterable<PersonDump>,
+    audit: (counts: { people: number; templates: number }) => AuditRecord,
+  ): Promise<{ people: number; templates: number }> {
     const db = this.db;
     db.exec(`
       DROP TABLE IF EXISTS temp.import_person;
@@ -443,6 +466,7 @@ export class SqliteStore implements RegistryStore {
             INSERT INTO main.template SELECT * FROM temp.import_template;
             INSERT INTO main.template_crop SELECT * FROM temp.import_crop;
           `);
+          this.audit.append([audit(counts)]);
         }).immediate();
       } catch (e) {
         mapSqliteError(e);
@@ -451,6 +475,53 @@ export class SqliteStore implements RegistryStore {
     } finally {
       db.exec('DROP TABLE IF EXISTS temp.import_person; DROP TABLE IF EXISTS temp.import_template; DROP TABLE IF EXISTS temp.import_crop;');
     }
+  }
+
+  // ---- API keys ----
+
+  async insertKey(key: KeyRecord, audit: AuditRecord): Promise<void> {
+    try {
+      this.db.transaction(() => {
+        this.keys.insert(key);
+        this.audit.append([audit]);
+      })();
+    } catch (e) {
+      mapSqliteError(e);
+    }
+  }
+
+  async listKeys(): Promise<ApiKeyInfo[]> {
+    return this.keys.list();
+  }
+
+  async revokeKey(id: string, revokedAt: string, audit: AuditRecord): Promise<boolean> {
+    return this.db.transaction(() => {
+      if (!this.keys.revoke(id, revokedAt)) return false;
+      this.audit.append([audit]);
+      return true;
+    })();
+  }
+
+  async findKey(hash: string): Promise<KeyRecord | null> {
+    return this.keys.find(hash);
+  }
+
+  async touchKey(id: string, usedAt: string): Promise<void> {
+    this.keys.touch(id, usedAt);
+  }
+
+  async countKeys(role: Role): Promise<number> {
+    return this.keys.count(role);
+  }
+
+  // ---- audit trail ----
+
+  async appendAudit(record: AuditRecord): Promise<StoredAuditRecord> {
+    return this.db.transaction(() => this.audit.append([record])[0])();
+  }
+
+  async listAudit(filter: AuditFilter): Promise<StoredAuditRecord[]> {
+    return this.audit.list(filter);
   }
 
   async close(): Promise<void> {

@@ -3,7 +3,9 @@
  * values that are already validated and only read and write them, each method one
  * transaction; they know nothing of the search index except how to fill one.
  */
+import type { AuditFilter, AuditRecord, StoredAuditRecord } from './audit';
 import type { Gallery, PersonSnapshot } from './gallery';
+import type { ApiKeyInfo, KeyRecord, Role } from './keys';
 import type { Person, Template, TemplateSource } from './registry';
 import type { PageCursor } from './validate';
 
@@ -60,16 +62,22 @@ export interface RegistryStore {
   /** One person as the gallery mirrors it; null if absent. */
   loadPersonSnapshot(personId: string, modelId: string): Promise<PersonSnapshot | null>;
 
+  // Every write takes the audit records of its change and writes them in the same transaction,
+  // only when the change happens (nothing found, nothing written, no entry).
+
   /** Throws RegistryError('conflict') when the external id is taken. */
-  insertPerson(person: PersonRecord, templates: TemplateRecord[]): Promise<void>;
+  insertPerson(person: PersonRecord, templates: TemplateRecord[], audit: readonly AuditRecord[]): Promise<void>;
   /** Returns the updated person, or null if absent; throws 'conflict' for a taken external id. */
-  updatePerson(id: string, patch: PersonPatchRecord, updatedAt: string): Promise<Person | null>;
-  /** Removes the person, templates and crops; false if absent. */
-  deletePerson(id: string): Promise<boolean>;
+  updatePerson(id: string, patch: PersonPatchRecord, updatedAt: string, audit: AuditRecord): Promise<Person | null>;
+  /**
+   * Removes the person, templates and crops, and erases every audit entry naming the person
+   * before writing `audit` (the deletion's entry); false if absent.
+   */
+  deletePerson(id: string, audit: AuditRecord): Promise<boolean>;
   /** Returns the person's name, or null (nothing written) if the person is absent. */
-  insertTemplates(personId: string, templates: TemplateRecord[], updatedAt: string): Promise<{ name: string } | null>;
+  insertTemplates(personId: string, templates: TemplateRecord[], updatedAt: string, audit: readonly AuditRecord[]): Promise<{ name: string } | null>;
   /** Returns the removed template's model id, or null if the person has no such template. */
-  deleteTemplate(personId: string, templateId: string, updatedAt: string): Promise<{ modelId: string } | null>;
+  deleteTemplate(personId: string, templateId: string, updatedAt: string, audit: AuditRecord): Promise<{ modelId: string } | null>;
 
   getPerson(id: string): Promise<{ person: Person; templates: Template[] } | null>;
   /** People ordered by (nameKey, id) after `after`; `nameQuery` is a nameKey substring, `externalId` an exact match. */
@@ -78,8 +86,25 @@ export interface RegistryStore {
 
   /** Every person with all templates, ordered by id, from one snapshot. */
   exportPeople(): AsyncIterable<PersonDump>;
-  /** Inserts all people or none; 'conflict' if an id or external id is taken. */
-  importPeople(people: AsyncIterable<PersonDump>): Promise<{ people: number; templates: number }>;
+  /** Inserts all people or none, with the entry `audit` makes of the counts; 'conflict' if an id or external id is taken. */
+  importPeople(people: AsyncIterable<PersonDump>, audit: (counts: { people: number; templates: number }) => AuditRecord): Promise<{ people: number; templates: number }>;
+
+  // ---- API keys ----
+  insertKey(key: KeyRecord, audit: AuditRecord): Promise<void>;
+  /** Not revoked, oldest first. */
+  listKeys(): Promise<ApiKeyInfo[]>;
+  /** False (nothing written) when no such key is live. */
+  revokeKey(id: string, revokedAt: string, audit: AuditRecord): Promise<boolean>;
+  /** The live key with this hash, or null. */
+  findKey(hash: string): Promise<KeyRecord | null>;
+  touchKey(id: string, usedAt: string): Promise<void>;
+  countKeys(role: Role): Promise<number>;
+
+  // ---- audit trail ----
+  /** A standalone entry (no change of its own to share a transaction with). */
+  appendAudit(record: AuditRecord): Promise<StoredAuditRecord>;
+  /** Newest first. */
+  listAudit(filter: AuditFilter): Promise<StoredAuditRecord[]>;
 
   /** Registers the listener for other instances' writes (backends shared by several instances). */
   onRemoteChange?(listener: (change: RemoteChange) => void): void;

@@ -25,6 +25,7 @@ export const API_ROUTES: ApiRoute[] = [
   { path: '/api/v1/people/[id]/faces/[faceId]/crop', methods: ['GET'] },
   { path: '/api/v1/keys', methods: ['GET', 'POST'] },
   { path: '/api/v1/keys/[id]', methods: ['DELETE'] },
+  { path: '/api/v1/audit', methods: ['GET'] },
   { path: '/api/v1/health', methods: ['GET'] },
   { path: '/api/v1/ready', methods: ['GET'] },
   { path: '/api/v1/info', methods: ['GET'] },

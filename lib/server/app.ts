@@ -1,10 +1,11 @@
 /**
- * The server's services, created once per process and warmed at start (instrumentation.ts):
- * the inference pool, the registry, the key store, the rate limiter. Kept on globalThis so
- * every bundle Next builds (routes, instrumentation) shares the same instances.
+ * The composition root: the one place that wires the app. It reads the config once, makes the
+ * logger, opens the registry with that logger (its key store and audit trail come with it, on
+ * the same connection), the inference pool and the rate limiter, all created once per process
+ * and warmed at start (instrumentation.ts). The Services object is the one process-wide
+ * singleton, kept on globalThis so every bundle Next builds (routes, instrumentation) shares it.
  */
-import { getRegistry } from '@/lib/registry';
-import type { Registry } from '@/lib/registry/registry';
+import { createRegistry, type KeyStore, type Registry } from '@/lib/registry';
 import { DEFAULT_DECODE_LIMITS } from '@/lib/vision/image';
 import { EMBEDDING_MODEL } from '@/lib/vision/models';
 import { InferencePool } from '@/lib/vision/pool';
@@ -12,7 +13,6 @@ import { openSetThreshold } from '@/lib/vision/open-set';
 import type { OperatingPoint } from '@/lib/vision/recognize';
 import { AuthFailureBackoff } from './auth-failures';
 import { getConfig, type Config } from './config';
-import { PostgresKeyStore, SqliteKeyStore, type KeyStore } from './keys';
 import { getLogger } from './logger';
 import { getMetrics } from './metrics';
 import { startMetricsListener } from './metrics-listener';
@@ -22,6 +22,7 @@ export interface Services {
   config: Config;
   vision: InferencePool;
   registry: Registry;
+  /** The registry's key store (`registry.keys`). */
   keys: KeyStore;
   limiter: RateLimiter;
   /** Lockouts after failed authentication, per client address. */
@@ -48,11 +49,28 @@ async function start(): Promise<Services> {
       onnx: { session: { executionProvider: config.FACEREC_EXECUTION_PROVIDER, intraOpThreads: 1 } },
     },
   });
-  const [registry, warm] = await Promise.all([
-    getRegistry({ modelId: EMBEDDING_MODEL.id, dim: EMBEDDING_MODEL.dim }),
+  const [opened, warmed] = await Promise.allSettled([
+    createRegistry({
+      dataDir: config.FACEREC_DATA_DIR,
+      databaseUrl: config.FACEREC_DATABASE_URL,
+      keepCrops: config.FACEREC_KEEP_CROPS,
+      annMinTemplates: config.FACEREC_ANN_MIN_TEMPLATES,
+      modelId: EMBEDDING_MODEL.id,
+      dim: EMBEDDING_MODEL.dim,
+      // PostgreSQL listener reconnects and resync failures are logged, not silenced.
+      log: log.child({ component: 'registry' }),
+    }),
     vision.warmup(),
   ]);
-  const keys: KeyStore = config.FACEREC_DATABASE_URL ? new PostgresKeyStore(config.FACEREC_DATABASE_URL) : new SqliteKeyStore(config.FACEREC_DATA_DIR);
+  if (opened.status === 'rejected' || warmed.status === 'rejected') {
+    // Release what did open: a later request retries the whole start.
+    if (opened.status === 'fulfilled') await opened.value.close().catch(() => undefined);
+    await vision.dispose().catch(() => undefined);
+    throw opened.status === 'rejected' ? opened.reason : (warmed as PromiseRejectedResult).reason;
+  }
+  const registry = opened.value;
+  const warm = warmed.value;
+  const keys = registry.keys;
   if (!config.FACEREC_ADMIN_KEY && (await keys.countByRole('admin')) === 0) {
     const { key } = await keys.create('initial admin', 'admin');
     // Printed once, on the first start only; only its hash is stored.
@@ -60,10 +78,8 @@ async function start(): Promise<Services> {
   }
   const fallback = warm.find((w) => w.fallback)?.fallback;
   if (fallback) log.warn({ requested: config.FACEREC_EXECUTION_PROVIDER }, fallback);
+  // Stale templates (of another embedding model) are logged by the registry as it opens.
   const size = registry.size();
-  if (size.staleTemplates > 0) {
-    log.warn({ staleTemplates: size.staleTemplates, model: EMBEDDING_MODEL.id }, 'templates of another embedding model need re-embedding; they are not searched');
-  }
   getMetrics().setProbes({ queueDepth: () => vision.queueDepth, registrySize: () => registry.size() });
   startMetricsListener(config);
   const services: Services = {

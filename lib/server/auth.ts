@@ -5,9 +5,10 @@
  * limit and feeds a backoff that locks the address out of key checks (lib/server/auth-failures.ts).
  * It is logged with the address, never with the key.
  */
+import { ADMIN_ACTOR, SYSTEM_ACTOR, type AuditContext } from '@/lib/registry/audit';
+import { hashKey, sameDigest, type Role } from '@/lib/registry/keys';
 import { ApiError } from './errors';
 import { limitKey, resolveClientAddress } from './client-address';
-import { hashKey, sameDigest, type Role } from './keys';
 import { getLogger } from './logger';
 import { rawRequestInfo } from './raw-request';
 import type { Services } from './app';
@@ -15,9 +16,14 @@ import type { Services } from './app';
 /** What a route requires: a role (admin always qualifies), or recognition that may be public. */
 export type Access = 'none' | 'recognize' | 'enroll' | 'metrics' | 'admin';
 
+/** `Caller.keyId` of the configured FACEREC_ADMIN_KEY (not a stored key). */
+export const ENV_ADMIN_KEY_ID = 'env-admin';
+
 export interface Caller {
   role: Role | null;
   keyId: string | null;
+  /** The stored key's name (the audit trail's actor name); null without a key or for the configured admin key. */
+  keyName: string | null;
   /** The client's address, as far as the trusted proxies let us know it. */
   address: string;
   /** Rate-limit identity: the key when there is one, else the client address (IPv6: its /64). */
@@ -40,14 +46,16 @@ export async function identify(req: Request, services: Services): Promise<Caller
   const address = clientAddress(req, services);
   const key = bearer(req);
   const ipId = `ip:${limitKey(address)}`;
-  if (key === null) return { role: null, keyId: null, address, clientId: ipId };
+  if (key === null) return { role: null, keyId: null, keyName: null, address, clientId: ipId };
   const nowMs = Date.now();
   const lockedS = services.authFailures.lockedForS(ipId, nowMs);
   if (lockedS > 0) throw new ApiError('rate_limited', 'Too many failed authentications from this address; retry later.', undefined, lockedS);
   const admin = services.config.FACEREC_ADMIN_KEY;
-  if (key && admin && sameDigest(hashKey(key), hashKey(admin))) return { role: 'admin', keyId: 'env-admin', address, clientId: 'key:env-admin' };
+  if (key && admin && sameDigest(hashKey(key), hashKey(admin))) {
+    return { role: 'admin', keyId: ENV_ADMIN_KEY_ID, keyName: null, address, clientId: `key:${ENV_ADMIN_KEY_ID}` };
+  }
   const info = key ? await services.keys.verify(key) : null;
-  if (info) return { role: info.role, keyId: info.id, address, clientId: `key:${info.id}` };
+  if (info) return { role: info.role, keyId: info.id, keyName: info.name, address, clientId: `key:${info.id}` };
 
   const lockS = services.authFailures.fail(ipId, nowMs);
   const bucket = services.limiter.take(ipId, nowMs);
@@ -64,4 +72,11 @@ export function authorize(caller: Caller, access: Access, publicRecognition: boo
   if (!caller.role) throw new ApiError('unauthorized');
   if (caller.role === 'admin' || caller.role === access) return;
   throw new ApiError('forbidden', `This key has role "${caller.role}"; this needs "${access}".`);
+}
+
+/** Who the audit trail names for a change this caller makes: the key, `admin` for the configured admin key. */
+export function auditBy(caller: Caller): AuditContext {
+  if (caller.keyId === ENV_ADMIN_KEY_ID) return { actor: ADMIN_ACTOR, address: caller.address };
+  if (caller.keyId) return { actor: { kind: 'key', keyId: caller.keyId, name: caller.keyName ?? '' }, address: caller.address };
+  return { actor: SYSTEM_ACTOR, address: caller.address };
 }

@@ -1,6 +1,6 @@
 /** Request schemas (zod), kept apart from the routes that use them. */
 import { z } from 'zod';
-import { ROLES } from './keys';
+import { ROLES } from '@/lib/registry/keys';
 
 const name = z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters');
 const externalId = z.string().trim().min(1).max(200).nullable();

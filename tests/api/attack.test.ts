@@ -27,6 +27,7 @@ const ACCESS: Record<string, 'none' | 'recognize' | 'enroll' | 'admin' | 'metric
   '/api/v1/people/[id]/faces/[faceId]/crop': 'enroll',
   '/api/v1/keys': 'admin',
   '/api/v1/keys/[id]': 'admin',
+  '/api/v1/audit': 'admin',
   '/api/v1/health': 'none',
   '/api/v1/ready': 'none',
   '/api/v1/info': 'none',

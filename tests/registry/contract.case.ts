@@ -16,6 +16,17 @@ export interface OpenOptions {
   annMinTemplates?: number;
 }
 
+/** A row of the key store's own table before migration 2 (every column text). */
+export interface LegacyKeyRow {
+  id: string;
+  name: string;
+  role: string;
+  hash: string;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
 /** One empty database for one test. */
 export interface RegistryHarness {
   /** Opens a registry on this harness's database (default: MODEL, dim 128, crops not kept, exact search only). */
@@ -24,6 +35,13 @@ export interface RegistryHarness {
   bumpSchemaVersion(): Promise<void>;
   /** Rows in the database, read past the registry. */
   countRows(): Promise<{ people: number; templates: number; crops: number }>;
+  /** Tries to rewrite every audit entry past the registry, with plain SQL (the trail must refuse). */
+  rewriteAudit(): Promise<void>;
+  /**
+   * Before the first open: makes the database one at schema version 1 holding the table the
+   * key store kept before migration 2 (`api_keys`), with these rows.
+   */
+  seedLegacyKeys(rows: LegacyKeyRow[]): Promise<void>;
   /** Closes every registry it opened and removes the database. */
   cleanup(): Promise<void>;
 }

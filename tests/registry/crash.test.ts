@@ -1,8 +1,9 @@
 /**
- * Crash safety of enrollment, on both backends: a child process enrolls people in a loop and
- * prints each acknowledged id; it is killed with SIGKILL at a random moment, several times.
- * After each kill the registry is reopened: every acknowledged person must be there whole,
- * and no person may be there in part.
+ * Crash safety of enrollment, on both backends: a child process enrolls (and now and then
+ * deletes) people in a loop and prints each acknowledged id; it is killed with SIGKILL at a
+ * random moment, several times. After each kill the registry is reopened: every acknowledged
+ * person must be there whole, and no person may be there in part; every change must have its
+ * audit entry and no entry may be there without its change.
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -11,7 +12,9 @@ import path from 'node:path';
 import { createRegistry } from '@/lib/registry';
 import type { Registry } from '@/lib/registry/registry';
 import { startPostgres, type PostgresServer } from '../helpers/postgres';
+import { expectRegistryError } from './contract.case';
 import { CRASH_MODEL, CRASH_TEMPLATES_PER_PERSON, crashTemplates } from './crash-vectors';
+import { allEntries } from './keys-audit.case';
 import { seededRng, type Rng } from './vectors';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -26,13 +29,22 @@ interface Ack {
   name: string;
 }
 
+/** What the writer said: enrollments acknowledged, deletions begun and acknowledged. */
+interface Said {
+  acks: Ack[];
+  deleting: Set<string>;
+  gone: Set<string>;
+}
+
 type Target = { dataDir: string } | { databaseUrl: string };
 
 /** Runs the writer until a random moment after its first acknowledgement, then SIGKILLs it. */
-async function enrollUntilKilled(target: Target, prefix: string, rng: Rng): Promise<Ack[]> {
+async function enrollUntilKilled(target: Target, prefix: string, rng: Rng): Promise<Said> {
   // Its own process group: tsx runs the script in a child node process, and both must die at once.
   const child = spawn(TSX, [WRITER, JSON.stringify({ ...target, prefix })], { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   const acks: Ack[] = [];
+  const deleting = new Set<string>();
+  const gone = new Set<string>();
   let pending = '';
   let stderr = '';
   let killed = false;
@@ -48,6 +60,8 @@ async function enrollUntilKilled(target: Target, prefix: string, rng: Rng): Prom
           acks.push({ id: match[1], name: match[2] });
           resolve();
         }
+        const deletion = /^(deleting|gone) (\S+)$/.exec(line);
+        if (deletion) (deletion[1] === 'gone' ? gone : deleting).add(deletion[2]);
       }
     });
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
@@ -65,12 +79,16 @@ async function enrollUntilKilled(target: Target, prefix: string, rng: Rng): Prom
   } finally {
     clearTimeout(timeout);
   }
-  return acks; // a line cut by the kill has no newline and is not counted
+  return { acks, deleting, gone }; // a line cut by the kill has no newline and is not counted
 }
 
-/** Every acknowledged person whole (record, templates, crops, searchable); no person in part. */
-async function expectWholePeople(registry: Registry, acks: Ack[]): Promise<void> {
-  for (const ack of acks) {
+/**
+ * Every acknowledged person whole (record, templates, crops, searchable) unless a deletion of
+ * theirs began; every acknowledged deletion done; no person in part. Returns the people stored.
+ */
+async function expectWholePeople(registry: Registry, said: Said): Promise<Set<string>> {
+  for (const id of said.gone) await expectRegistryError(registry.getPerson(id), 'not_found');
+  for (const ack of said.acks.filter((a) => !said.deleting.has(a.id))) {
     const person = await registry.getPerson(ack.id);
     expect(person.name).toBe(ack.name);
     expect(person.templates).toHaveLength(CRASH_TEMPLATES_PER_PERSON);
@@ -79,36 +97,60 @@ async function expectWholePeople(registry: Registry, acks: Ack[]): Promise<void>
       expect(registry.search(t.embedding, 1, 0.999)[0]?.personId).toBe(ack.id);
     }
   }
-  let stored = 0;
+  const stored = new Set<string>();
   let cursor: string | null = null;
   do {
     const page: Awaited<ReturnType<Registry['listPeople']>> = await registry.listPeople({ limit: 500, cursor });
     for (const p of page.people) expect(p.templateCount).toBe(CRASH_TEMPLATES_PER_PERSON);
-    stored += page.people.length;
+    for (const p of page.people) stored.add(p.id);
     cursor = page.next;
   } while (cursor);
   // Killed after a commit but before its ack, a person may be stored yet unacknowledged: never the reverse.
-  expect(stored).toBeGreaterThanOrEqual(acks.length);
-  expect(registry.size()).toEqual({ people: stored, templates: stored * CRASH_TEMPLATES_PER_PERSON, staleTemplates: 0 });
+  expect(stored.size).toBeGreaterThanOrEqual(said.acks.length - said.deleting.size);
+  expect(registry.size()).toEqual({ people: stored.size, templates: stored.size * CRASH_TEMPLATES_PER_PERSON, staleTemplates: 0 });
+  return stored;
+}
+
+/**
+ * Each change with exactly its entries, each entry with its change: a stored person has
+ * person.create and one face.add per template; a person not stored has only person.delete.
+ */
+async function expectAuditOfChanges(registry: Registry, stored: Set<string>, said: Said): Promise<void> {
+  const actions = new Map<string, string[]>();
+  for (const entry of await allEntries(registry)) {
+    expect(entry.personId).not.toBeNull();
+    const list = actions.get(entry.personId as string) ?? [];
+    list.push(entry.action);
+    actions.set(entry.personId as string, list);
+  }
+  const enrolled = ['face.add', 'face.add', 'face.add', 'person.create'];
+  for (const id of stored) expect([id, [...(actions.get(id) ?? [])].sort()]).toEqual([id, enrolled]);
+  for (const [id, list] of actions) {
+    if (!stored.has(id)) expect([id, list]).toEqual([id, ['person.delete']]);
+  }
+  for (const id of said.gone) expect(actions.get(id)).toEqual(['person.delete']);
 }
 
 async function crashRounds(target: Target, seed: number): Promise<void> {
   const rng = seededRng(seed);
-  const acks: Ack[] = [];
+  const said: Said = { acks: [], deleting: new Set(), gone: new Set() };
   for (let round = 0; round < ROUNDS; round++) {
-    acks.push(...(await enrollUntilKilled(target, `round${round}`, rng)));
+    const now = await enrollUntilKilled(target, `round${round}`, rng);
+    said.acks.push(...now.acks);
+    for (const id of now.deleting) said.deleting.add(id);
+    for (const id of now.gone) said.gone.add(id);
     const registry = await createRegistry({ ...target, modelId: CRASH_MODEL, dim: 128, keepCrops: true });
     try {
-      await expectWholePeople(registry, acks);
+      await expectAuditOfChanges(registry, await expectWholePeople(registry, said), said);
     } finally {
       await registry.close();
     }
   }
-  expect(acks.length).toBeGreaterThanOrEqual(ROUNDS);
+  expect(said.acks.length).toBeGreaterThanOrEqual(ROUNDS);
 }
 
-describe('enrollment survives the process being killed at any moment', () => {
-  test('SQLite keeps every acknowledged person whole and none in part', async () => {
+describe('enrollment and deletion survive the process being killed at any moment', () => {
+  test('SQLite keeps every acknowledged person whole and none in part, each change with its audit entry and no entry without its change', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'facerec-crash-'));
     try {
       await crashRounds({ dataDir }, 1);
@@ -126,7 +168,7 @@ describe('enrollment survives the process being killed at any moment', () => {
       await server?.stop();
     });
 
-    test('PostgreSQL keeps every acknowledged person whole and none in part', async () => {
+    test('PostgreSQL keeps every acknowledged person whole and none in part, each change with its audit entry and no entry without its change', async () => {
       await crashRounds({ databaseUrl: await server.createDatabase() }, 2);
     }, 240_000);
   });

@@ -10,9 +10,11 @@ import { Client } from 'pg';
 import { createRegistry } from '@/lib/registry';
 import { LISTEN_APPLICATION_NAME } from '@/lib/registry/postgres';
 import type { Registry } from '@/lib/registry/registry';
+import { POSTGRES_MIGRATIONS } from '@/lib/registry/migrations/postgres';
 import { embeddingToBytes } from '@/lib/registry/validate';
 import { startPostgres, type PostgresServer } from '../helpers/postgres';
 import { MODEL, OTHER_MODEL, runRegistryContract, type RegistryHarness } from './contract.case';
+import { runKeysAndAuditContract } from './keys-audit.case';
 import { fakeJpeg, randomUnit, seededRng, template } from './vectors';
 
 let server: PostgresServer;
@@ -55,6 +57,21 @@ async function postgresHarness(): Promise<RegistryHarness> {
       );
       return row;
     },
+    async rewriteAudit() {
+      await query(url, "UPDATE facerec_audit_entry SET action = 'person.update'");
+    },
+    async seedLegacyKeys(rows) {
+      await query(url, 'CREATE TABLE facerec_schema_migration (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL)');
+      await query(url, POSTGRES_MIGRATIONS[0].sql);
+      await query(url, "INSERT INTO facerec_schema_migration VALUES (1, 'people, templates, crops', now())");
+      // The key store's own DDL before migration 2 (lib/server/keys.ts): unprefixed, all text.
+      await query(url, `CREATE TABLE IF NOT EXISTS api_keys (
+        id TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL, hash TEXT NOT NULL UNIQUE,
+        created_at TEXT NOT NULL, last_used_at TEXT, revoked_at TEXT)`);
+      for (const r of rows) {
+        await query(url, 'INSERT INTO api_keys VALUES ($1, $2, $3, $4, $5, $6, $7)', [r.id, r.name, r.role, r.hash, r.created_at, r.last_used_at, r.revoked_at]);
+      }
+    },
     async cleanup() {
       for (const r of opened) await r.close();
     },
@@ -62,6 +79,7 @@ async function postgresHarness(): Promise<RegistryHarness> {
 }
 
 runRegistryContract('PostgreSQL', postgresHarness);
+runKeysAndAuditContract('PostgreSQL', postgresHarness);
 
 /** Polls `check` every 10 ms; true as soon as it holds, false once `withinMs` has passed. */
 async function eventually(check: () => boolean, withinMs: number): Promise<boolean> {
@@ -142,9 +160,24 @@ describe('PostgreSQL registry shared by several instances', () => {
     const fresh = await server.createDatabase();
     const registries = await Promise.all([0, 1, 2].map(() => createRegistry({ databaseUrl: fresh, modelId: MODEL, dim })));
     try {
-      expect(await query(fresh, 'SELECT version FROM facerec_schema_migration')).toEqual([{ version: 1 }]);
+      expect(await query(fresh, 'SELECT version FROM facerec_schema_migration ORDER BY version')).toEqual(POSTGRES_MIGRATIONS.map((m) => ({ version: m.version })));
     } finally {
       for (const r of registries) await r.close();
+    }
+  });
+});
+
+describe('PostgreSQL database shared with other applications', () => {
+  test("migration 2 leaves another application's api_keys table alone", async () => {
+    const url = await server.createDatabase();
+    await query(url, 'CREATE TABLE api_keys (id integer PRIMARY KEY, token text NOT NULL)');
+    await query(url, "INSERT INTO api_keys VALUES (1, 'theirs')");
+    const registry = await createRegistry({ databaseUrl: url, modelId: MODEL, dim: 128 });
+    try {
+      expect(await registry.keys.list()).toEqual([]);
+      expect(await query(url, 'SELECT id, token FROM api_keys')).toEqual([{ id: 1, token: 'theirs' }]);
+    } finally {
+      await registry.close();
     }
   });
 });

@@ -7,8 +7,10 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { createRegistry } from '@/lib/registry';
 import type { Registry } from '@/lib/registry/registry';
+import { SQLITE_MIGRATIONS } from '@/lib/registry/migrations/sqlite';
 import { embeddingToBytes } from '@/lib/registry/validate';
 import { MODEL, runRegistryContract, type RegistryHarness } from './contract.case';
+import { runKeysAndAuditContract } from './keys-audit.case';
 import { randomUnit, seededRng, template } from './vectors';
 
 function sqliteHarness(): Promise<RegistryHarness> {
@@ -16,6 +18,7 @@ function sqliteHarness(): Promise<RegistryHarness> {
   const file = path.join(dataDir, 'facerec.db');
   const opened: Registry[] = [];
   const withDb = <T>(work: (db: Database.Database) => T): T => {
+    fs.mkdirSync(dataDir, { recursive: true });
     const db = new Database(file);
     try {
       return work(db);
@@ -39,6 +42,22 @@ function sqliteHarness(): Promise<RegistryHarness> {
         crops: db.prepare('SELECT count(*) FROM template_crop').pluck().get() as number,
       }));
     },
+    async rewriteAudit() {
+      withDb((db) => db.prepare("UPDATE audit_entry SET action = 'person.update'").run());
+    },
+    async seedLegacyKeys(rows) {
+      withDb((db) => {
+        db.exec('CREATE TABLE schema_migration (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT');
+        db.exec(SQLITE_MIGRATIONS[0].sql);
+        db.prepare("INSERT INTO schema_migration VALUES (1, 'people, templates, crops', '2026-01-01T00:00:00.000Z')").run();
+        // The key store's own DDL before migration 2 (lib/server/keys.ts).
+        db.exec(`CREATE TABLE IF NOT EXISTS api_keys (
+          id TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL, hash TEXT NOT NULL UNIQUE,
+          created_at TEXT NOT NULL, last_used_at TEXT, revoked_at TEXT)`);
+        const insert = db.prepare('INSERT INTO api_keys VALUES (@id, @name, @role, @hash, @created_at, @last_used_at, @revoked_at)');
+        for (const row of rows) insert.run(row);
+      });
+    },
     async cleanup() {
       for (const r of opened) await r.close();
       fs.rmSync(dataDir, { recursive: true, force: true });
@@ -47,6 +66,7 @@ function sqliteHarness(): Promise<RegistryHarness> {
 }
 
 runRegistryContract('SQLite', sqliteHarness);
+runKeysAndAuditContract('SQLite', sqliteHarness);
 
 describe('SQLite registry file', () => {
   test('creates the data folder and keeps everything in one facerec.db', async () => {

@@ -41,4 +41,70 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'api keys',
+    sql: `
+      CREATE TABLE facerec_api_key (
+        id uuid PRIMARY KEY,
+        name text NOT NULL,
+        role text NOT NULL,
+        hash text NOT NULL UNIQUE,
+        created_at timestamptz NOT NULL,
+        last_used_at timestamptz,
+        revoked_at timestamptz
+      );
+
+      -- Before this migration the key store made its own table, api_keys (no prefix, all text),
+      -- outside the migrations. Its keys move here. The database may be shared, so only a
+      -- table with exactly that store's columns is taken as ours.
+      DO $$
+      BEGIN
+        IF to_regclass('api_keys') IS NOT NULL AND (
+          SELECT count(*) FROM information_schema.columns
+          WHERE table_schema = current_schema() AND table_name = 'api_keys'
+        ) = 7 AND (
+          SELECT count(*) FROM information_schema.columns
+          WHERE table_schema = current_schema() AND table_name = 'api_keys'
+            AND column_name IN ('id', 'name', 'role', 'hash', 'created_at', 'last_used_at', 'revoked_at')
+        ) = 7 THEN
+          INSERT INTO facerec_api_key (id, name, role, hash, created_at, last_used_at, revoked_at)
+            SELECT id::uuid, name, role, hash, created_at::timestamptz, last_used_at::timestamptz, revoked_at::timestamptz
+            FROM api_keys;
+          DROP TABLE api_keys;
+        END IF;
+      END
+      $$;
+    `,
+  },
+  {
+    version: 3,
+    name: 'audit trail',
+    sql: `
+      CREATE TABLE facerec_audit_entry (
+        seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        at timestamptz NOT NULL,
+        action text NOT NULL,
+        actor_kind text NOT NULL CHECK (actor_kind IN ('key', 'admin', 'system')),
+        actor_key_id uuid,
+        actor_name text NOT NULL,
+        -- Target ids; no foreign keys: entries outlive what they name.
+        person_id uuid,
+        face_id uuid,
+        key_id uuid,
+        address text,
+        details json
+      );
+      CREATE INDEX facerec_audit_entry_by_person ON facerec_audit_entry (person_id) WHERE person_id IS NOT NULL;
+
+      -- Append-only: rows are added, or erased with the person they name, never rewritten.
+      CREATE FUNCTION facerec_audit_entry_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        RAISE EXCEPTION 'the audit trail is append-only';
+      END
+      $$;
+      CREATE TRIGGER facerec_audit_entry_append_only BEFORE UPDATE ON facerec_audit_entry
+        FOR EACH ROW EXECUTE FUNCTION facerec_audit_entry_append_only();
+    `,
+  },
 ];

@@ -40,4 +40,59 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 2,
+    name: 'api keys',
+    sql: `
+      CREATE TABLE api_key (
+        id TEXT PRIMARY KEY NOT NULL,
+        name TEXT NOT NULL,
+        role TEXT NOT NULL,
+        hash TEXT NOT NULL UNIQUE,
+        created_at TEXT NOT NULL,
+        last_used_at TEXT,
+        revoked_at TEXT
+      ) STRICT;
+
+      -- Before this migration the key store made its own table, api_keys, outside the
+      -- migrations (same file). Its live keys move here; created empty when absent so the
+      -- copy is one statement either way.
+      CREATE TABLE IF NOT EXISTS api_keys (
+        id TEXT PRIMARY KEY, name TEXT NOT NULL, role TEXT NOT NULL, hash TEXT NOT NULL UNIQUE,
+        created_at TEXT NOT NULL, last_used_at TEXT, revoked_at TEXT
+      );
+      INSERT INTO api_key (id, name, role, hash, created_at, last_used_at, revoked_at)
+        SELECT id, name, role, hash, created_at, last_used_at, revoked_at FROM api_keys;
+      DROP TABLE api_keys;
+    `,
+  },
+  {
+    version: 3,
+    name: 'audit trail',
+    sql: `
+      -- AUTOINCREMENT: a sequence number is never reused, even after a person's entries are
+      -- erased, so entry ids only increase and cursors stay valid.
+      CREATE TABLE audit_entry (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        at TEXT NOT NULL,
+        action TEXT NOT NULL,
+        actor_kind TEXT NOT NULL CHECK (actor_kind IN ('key', 'admin', 'system')),
+        actor_key_id TEXT,
+        actor_name TEXT NOT NULL,
+        -- Target ids; no foreign keys: entries outlive what they name.
+        person_id TEXT,
+        face_id TEXT,
+        key_id TEXT,
+        address TEXT,
+        details TEXT
+      ) STRICT;
+      CREATE INDEX audit_entry_by_person ON audit_entry (person_id) WHERE person_id IS NOT NULL;
+
+      -- Append-only: rows are added, or erased with the person they name, never rewritten.
+      CREATE TRIGGER audit_entry_append_only BEFORE UPDATE ON audit_entry
+      BEGIN
+        SELECT RAISE(ABORT, 'the audit trail is append-only');
+      END;
+    `,
+  },
 ];

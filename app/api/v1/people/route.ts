@@ -1,3 +1,4 @@
+import { auditBy } from '@/lib/server/auth';
 import { parseWith, readJson, searchParams } from '@/lib/server/http';
 import { route } from '@/lib/server/route';
 import { createPersonSchema, listPeopleQuery } from '@/lib/server/schemas';
@@ -11,8 +12,8 @@ export const GET = route('people.list', 'enroll', async ({ req, services }) => {
   return Response.json(page);
 });
 
-export const POST = route('people.create', 'enroll', async ({ req, services }) => {
+export const POST = route('people.create', 'enroll', async ({ req, services, caller }) => {
   const input = await readJson(req, createPersonSchema);
-  const { person } = await services.registry.addPerson(input);
+  const { person } = await services.registry.addPerson(input, [], auditBy(caller));
   return Response.json(person, { status: 201, headers: { location: `/api/v1/people/${person.id}` } });
 });
