@@ -174,7 +174,7 @@ async function writeLines(file: string, lines: AsyncIterable<string>): Promise<n
 async function exportCommand(args: Parsed, out: (s: string) => void): Promise<number> {
   const [file] = args.positional;
   if (!file) throw new UsageError('export needs a FILE (or - for stdout)');
-  const lines = await withRegistry((r) => writeLines(file, exportRegistry(r, { kind: 'cli' })));
+  const lines = await withRegistry((r) => writeLines(file, exportRegistry(r)));
   const people = lines - 1;
   // With FILE -, stdout is the export: the summary goes to stderr.
   const say = file === '-' ? (s: string) => process.stderr.write(`${s}\n`) : out;
@@ -191,7 +191,7 @@ async function importCommand(args: Parsed, out: (s: string) => void): Promise<nu
   const counts = await withRegistry(async (r) => {
     const lines = readline.createInterface({ input: fs.createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
     try {
-      return await importRegistry(r, lines, { kind: 'cli' });
+      return await importRegistry(r, lines);
     } catch (e) {
       // A bad line, or an id already in the registry: nothing was imported.
       if (isRegistryError(e) && (e.code === 'invalid_input' || e.code === 'conflict')) throw new UsageError(`${file}: ${e.message} (nothing imported)`);

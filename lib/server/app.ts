@@ -12,6 +12,7 @@ import { InferencePool } from '@/lib/vision/pool';
 import { openSetThreshold } from '@/lib/vision/open-set';
 import type { OperatingPoint } from '@/lib/vision/recognize';
 import { AuthFailureBackoff } from './auth-failures';
+import { firstStartMessage } from './first-start';
 import { getConfig, type Config } from './config';
 import { getLogger } from './logger';
 import { getMetrics } from './metrics';
@@ -74,7 +75,7 @@ async function start(): Promise<Services> {
   if (!config.FACEREC_ADMIN_KEY && (await keys.countByRole('admin')) === 0) {
     const { key } = await keys.create('initial admin', 'admin');
     // Printed once, on the first start only; only its hash is stored.
-    process.stdout.write(`\nfacerec: generated an admin API key (shown once, store it now):\n  ${key}\n\n`);
+    process.stdout.write(firstStartMessage(key, { port: config.PORT, hostname: config.HOSTNAME }));
   }
   const fallback = warm.find((w) => w.fallback)?.fallback;
   if (fallback) log.warn({ requested: config.FACEREC_EXECUTION_PROVIDER }, fallback);

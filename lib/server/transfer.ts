@@ -1,15 +1,13 @@
 /**
  * Registry export and import as the operator reaches them: `facerec export|import FILE` and
- * `GET /api/v1/admin/export` / `POST /api/v1/admin/import` both go through here, so the one
- * place that records who moved the registry (the audit trail) is `recordTransfer` below.
+ * `GET /api/v1/admin/export` / `POST /api/v1/admin/import` both go through here, so the audit
+ * trail records who moved the registry the same way from either.
  * The format and its all-or-nothing import are the registry's (lib/registry/jsonl.ts,
  * docs/registry.md).
  */
+import type { AuditContext } from '../registry/audit';
 import type { Registry } from '../registry/registry';
 import { ApiError } from './errors';
-
-/** Who asked: an API key, or the command line on the server's machine. */
-export type TransferActor = { kind: 'key'; keyId: string | null } | { kind: 'cli' };
 
 export interface ImportCounts {
   people: number;
@@ -17,28 +15,25 @@ export interface ImportCounts {
 }
 
 /**
- * The audit hook of export and import: called once after an export has streamed its last line,
- * and once after an import committed. The lead wires the registry's audit trail here at merge.
+ * The registry as JSON Lines (header first, one person a line), each line without its newline.
+ * Once the last line has streamed, the export is recorded in the audit trail (`registry.export`,
+ * with the people count); `by` is the caller, or none for the command line (the `system` actor).
  */
-async function recordTransfer(_registry: Registry, _actor: TransferActor, _what: { action: 'export'; people: number } | { action: 'import'; counts: ImportCounts }): Promise<void> {
-  // AUDIT: record { actor, action, counts } in the registry's audit trail here.
-}
-
-/** The registry as JSON Lines (header first, one person a line), each line without its newline. */
-export async function* exportRegistry(registry: Registry, actor: TransferActor): AsyncIterable<string> {
+export async function* exportRegistry(registry: Registry, by?: AuditContext): AsyncIterable<string> {
   let lines = 0;
   for await (const line of registry.export()) {
     lines++;
     yield line;
   }
-  await recordTransfer(registry, actor, { action: 'export', people: lines - 1 });
+  await registry.audit.record('registry.export', by, {}, { people: lines - 1 });
 }
 
-/** Imports JSON Lines: all or nothing (the registry stages every line before one commit). */
-export async function importRegistry(registry: Registry, lines: AsyncIterable<string> | Iterable<string>, actor: TransferActor): Promise<ImportCounts> {
-  const counts = await registry.import(lines);
-  await recordTransfer(registry, actor, { action: 'import', counts });
-  return counts;
+/**
+ * Imports JSON Lines: all or nothing (the registry stages every line before one commit, and
+ * writes the `registry.import` audit entry with the counts in that same transaction).
+ */
+export function importRegistry(registry: Registry, lines: AsyncIterable<string> | Iterable<string>, by?: AuditContext): Promise<ImportCounts> {
+  return registry.import(lines, by);
 }
 
 /** Media types of a JSON Lines body. */

@@ -4,10 +4,10 @@
  */
 import { authorize, identify, type Access, type Caller } from '@/lib/server/auth';
 import { ApiError } from '@/lib/server/errors';
-import { ROLES, type Role } from '@/lib/server/keys';
+import { ROLES, type Role } from '@/lib/registry/keys';
 import { ADMIN_KEY, bearer, makeServices } from './services';
 
-const caller = (role: Role | null): Caller => ({ role, keyId: role ? 'k' : null, address: '198.51.100.1', clientId: 'ip:198.51.100.1' });
+const caller = (role: Role | null): Caller => ({ role, keyId: role ? 'k' : null, keyName: role ? 'k' : null, address: '198.51.100.1', clientId: 'ip:198.51.100.1' });
 
 /** The error code `authorize` answers, or 'ok'. */
 function verdict(role: Role | null, access: Access, publicRecognition = false): string {

@@ -1,6 +1,6 @@
 /**
  * Real server services for seam tests that need no models: the parsed config, a SQLite key
- * store and registry in a temp folder, the rate limiter and the failed-authentication backoff.
+ * registry (with its key store) in a temp folder, the rate limiter and the failed-authentication backoff.
  * `vision` is left out (null): handlers under these tests never run inference.
  */
 import fs from 'node:fs';
@@ -10,7 +10,6 @@ import { createRegistry } from '@/lib/registry';
 import type { Services } from '@/lib/server/app';
 import { AuthFailureBackoff } from '@/lib/server/auth-failures';
 import { parseConfig } from '@/lib/server/config';
-import { SqliteKeyStore } from '@/lib/server/keys';
 import { RateLimiter } from '@/lib/server/rate-limit';
 import { EMBEDDING_MODEL } from '@/lib/vision/models';
 
@@ -23,7 +22,7 @@ export async function makeServices(env: Record<string, string> = {}): Promise<{ 
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'facerec-seams-'));
   const config = parseConfig({ FACEREC_DATA_DIR: dataDir, FACEREC_ADMIN_KEY: ADMIN_KEY, LOG_LEVEL: 'silent', ...env });
   const registry = await createRegistry({ dataDir, modelId: EMBEDDING_MODEL.id, dim: EMBEDDING_MODEL.dim });
-  const keys = new SqliteKeyStore(dataDir);
+  const keys = registry.keys;
   const services: Services = {
     config,
     vision: null as never,
@@ -38,7 +37,6 @@ export async function makeServices(env: Record<string, string> = {}): Promise<{ 
   return {
     services,
     close: async () => {
-      await keys.close();
       await registry.close();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },

@@ -1,3 +1,4 @@
+import { auditBy } from '@/lib/server/auth';
 import { route } from '@/lib/server/route';
 import { exportRegistry } from '@/lib/server/transfer';
 
@@ -6,7 +7,7 @@ export const dynamic = 'force-dynamic';
 
 /** The registry as a JSON Lines download (docs/registry.md), streamed one person a line. */
 export const GET = route('admin-export', 'admin', async ({ services, caller }) => {
-  const lines = exportRegistry(services.registry, { kind: 'key', keyId: caller.keyId })[Symbol.asyncIterator]();
+  const lines = exportRegistry(services.registry, auditBy(caller))[Symbol.asyncIterator]();
   const encoder = new TextEncoder();
   const body = new ReadableStream<Uint8Array>({
     async pull(controller) {

@@ -1,3 +1,4 @@
+import { auditBy } from '@/lib/server/auth';
 import { ApiError } from '@/lib/server/errors';
 import { route } from '@/lib/server/route';
 import { importRegistry, JSONL_TYPES, requestLines } from '@/lib/server/transfer';
@@ -12,6 +13,6 @@ export const POST = route('admin-import', 'admin', async ({ req, services, calle
     throw new ApiError('unsupported_media_type', `Send the export as JSON Lines (Content-Type ${JSONL_TYPES[0]}); got "${type || 'no content type'}".`);
   }
   const lines = requestLines(req, services.config.FACEREC_MAX_IMPORT_BYTES);
-  const counts = await importRegistry(services.registry, lines, { kind: 'key', keyId: caller.keyId });
+  const counts = await importRegistry(services.registry, lines, auditBy(caller));
   return Response.json(counts);
 });
