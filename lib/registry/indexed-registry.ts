@@ -22,6 +22,7 @@ import {
   type SearchHit,
   type Template,
 } from './registry';
+import type { SightingsRepository } from './sightings';
 import { SILENT_LOGGER, type PersonPatchRecord, type PersonRecord, type RegistryLogger, type RegistryStore, type RemoteChange, type TemplateRecord } from './store';
 import {
   checkNewTemplates,
@@ -88,6 +89,7 @@ export class IndexedRegistry implements Registry {
   private readonly annOptions: AnnOptions | undefined;
   private readonly log: RegistryLogger;
   private gallery: Gallery;
+  readonly sightings: SightingsRepository;
   /** Tail of the queue of writes and index updates. */
   private queue: Promise<void> = Promise.resolve();
   private reloadQueued = false;
@@ -103,6 +105,7 @@ export class IndexedRegistry implements Registry {
     this.annOptions = opts.ann;
     this.log = opts.log ?? SILENT_LOGGER;
     this.gallery = new Gallery({ dim: opts.dim });
+    this.sightings = store.sightings;
   }
 
   /** Loads the index from `store` and starts following other instances' writes. Owns the store from here on. */

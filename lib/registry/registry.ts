@@ -5,6 +5,8 @@
  * index (`gallery.ts`) in step with the store and answers searches.
  */
 
+import type { SightingsRepository } from './sightings';
+
 export type TemplateSource = 'camera' | 'upload' | 'api';
 export const TEMPLATE_SOURCES: readonly TemplateSource[] = ['camera', 'upload', 'api'];
 
@@ -148,6 +150,8 @@ export interface Registry {
   whenIndexReady(): Promise<void>;
   /** JSON Lines: a header line, then one line per person with its templates (see docs/registry.md). */
   export(): AsyncIterable<string>;
+  /** When people were seen (FACEREC_SIGHTINGS), in the same store; rows go with their person. */
+  readonly sightings: SightingsRepository;
   /** Reads what `export` wrote. All or nothing: any bad line or clashing id and nothing is written. */
   import(lines: AsyncIterable<string> | Iterable<string>): Promise<{ people: number; templates: number }>;
   close(): Promise<void>;

@@ -10,6 +10,7 @@ import type { PersonSnapshot } from './gallery';
 import { migrationsAfter } from './migrations/migration';
 import { SQLITE_MIGRATIONS } from './migrations/sqlite';
 import { RegistryError, type Person, type Template, type TemplateSource } from './registry';
+import { SqliteSightings } from './sightings-sqlite';
 import type { GalleryLoader, PersonDump, PersonPatchRecord, PersonRecord, RegistryStore, TemplateRecord } from './store';
 import { bytesToEmbedding, embeddingToBytes, nowIso, type PageCursor } from './validate';
 
@@ -189,11 +190,13 @@ export class SqliteStore implements RegistryStore {
   private readonly db: Database.Database;
   private readonly statements: ReturnType<typeof prepareStatements>;
   private importing = false;
+  readonly sightings: SqliteSightings;
 
   constructor(file: string) {
     this.file = file;
     this.db = openDatabase(file);
     this.statements = prepareStatements(this.db);
+    this.sightings = new SqliteSightings(this.db);
   }
 
   private writeTemplates(templates: TemplateRecord[]): void {

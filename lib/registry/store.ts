@@ -5,6 +5,7 @@
  */
 import type { Gallery, PersonSnapshot } from './gallery';
 import type { Person, Template, TemplateSource } from './registry';
+import type { SightingsRepository } from './sightings';
 import type { PageCursor } from './validate';
 
 /** A person row as stored. `metadata` is JSON text. */
@@ -80,6 +81,9 @@ export interface RegistryStore {
   exportPeople(): AsyncIterable<PersonDump>;
   /** Inserts all people or none; 'conflict' if an id or external id is taken. */
   importPeople(people: AsyncIterable<PersonDump>): Promise<{ people: number; templates: number }>;
+
+  /** Sightings of people, on the same connection (lib/registry/sightings.ts). */
+  readonly sightings: SightingsRepository;
 
   /** Registers the listener for other instances' writes (backends shared by several instances). */
   onRemoteChange?(listener: (change: RemoteChange) => void): void;

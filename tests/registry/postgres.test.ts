@@ -8,6 +8,7 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { createRegistry } from '@/lib/registry';
+import { POSTGRES_MIGRATIONS } from '@/lib/registry/migrations/postgres';
 import { LISTEN_APPLICATION_NAME } from '@/lib/registry/postgres';
 import type { Registry } from '@/lib/registry/registry';
 import { embeddingToBytes } from '@/lib/registry/validate';
@@ -142,7 +143,7 @@ describe('PostgreSQL registry shared by several instances', () => {
     const fresh = await server.createDatabase();
     const registries = await Promise.all([0, 1, 2].map(() => createRegistry({ databaseUrl: fresh, modelId: MODEL, dim })));
     try {
-      expect(await query(fresh, 'SELECT version FROM facerec_schema_migration')).toEqual([{ version: 1 }]);
+      expect(await query(fresh, 'SELECT version FROM facerec_schema_migration ORDER BY version')).toEqual(POSTGRES_MIGRATIONS.map((m) => ({ version: m.version })));
     } finally {
       for (const r of registries) await r.close();
     }
