@@ -12,6 +12,7 @@ import {
   checkMergeWindow,
   checkObservation,
   checkSightingsLimit,
+  closedError,
   decodeSightingCursor,
   toPage,
   type Sighting,
@@ -53,7 +54,12 @@ export class PostgresSightings implements SightingsRepository {
     this.pool = pool;
   }
 
+  private ensureOpen(): void {
+    if (this.pool.ended) throw closedError();
+  }
+
   async record(o: SightingObservation, mergeWindowMs = SIGHTING_MERGE_WINDOW_MS): Promise<'new' | 'extended' | 'gone'> {
+    this.ensureOpen();
     checkObservation(o);
     const windowMs = checkMergeWindow(mergeWindowMs);
     const c = await this.pool.connect();
@@ -104,6 +110,7 @@ export class PostgresSightings implements SightingsRepository {
   }
 
   async list(personId: string, opts: { limit?: number; cursor?: string | null } = {}): Promise<SightingsPage> {
+    this.ensureOpen();
     const limit = checkSightingsLimit(opts.limit);
     const after = decodeSightingCursor(opts.cursor);
     if (!isUuid(personId)) return { sightings: [], next: null };
@@ -117,6 +124,7 @@ export class PostgresSightings implements SightingsRepository {
   }
 
   async lastSeen(personIds: readonly string[]): Promise<Map<string, string>> {
+    this.ensureOpen();
     const ids = personIds.filter(isUuid);
     if (ids.length === 0) return new Map();
     const { rows } = await this.pool.query<{ person_id: string; last: Date }>(
@@ -127,6 +135,7 @@ export class PostgresSightings implements SightingsRepository {
   }
 
   async purgeBefore(cutoff: string): Promise<number> {
+    this.ensureOpen();
     checkInstant(cutoff, 'cutoff');
     const { rowCount } = await this.pool.query('DELETE FROM facerec_sighting WHERE last_seen_at < $1', [cutoff]);
     return rowCount ?? 0;

@@ -11,6 +11,7 @@ import {
   checkMergeWindow,
   checkObservation,
   checkSightingsLimit,
+  closedError,
   decodeSightingCursor,
   toPage,
   type Sighting,
@@ -86,7 +87,12 @@ export class SqliteSightings implements SightingsRepository {
     this.statements = prepare(db);
   }
 
+  private ensureOpen(): void {
+    if (!this.db.open) throw closedError();
+  }
+
   async record(o: SightingObservation, mergeWindowMs = SIGHTING_MERGE_WINDOW_MS): Promise<'new' | 'extended' | 'gone'> {
+    this.ensureOpen();
     const atMs = checkObservation(o);
     const windowMs = checkMergeWindow(mergeWindowMs);
     const s = this.statements;
@@ -105,6 +111,7 @@ export class SqliteSightings implements SightingsRepository {
   }
 
   async list(personId: string, opts: { limit?: number; cursor?: string | null } = {}): Promise<SightingsPage> {
+    this.ensureOpen();
     const limit = checkSightingsLimit(opts.limit);
     const after = decodeSightingCursor(opts.cursor);
     if (!isUuid(personId)) return { sightings: [], next: null };
@@ -113,12 +120,14 @@ export class SqliteSightings implements SightingsRepository {
   }
 
   async lastSeen(personIds: readonly string[]): Promise<Map<string, string>> {
+    this.ensureOpen();
     const ids = personIds.filter(isUuid);
     if (ids.length === 0) return new Map();
     return new Map(this.statements.lastSeen.all(JSON.stringify(ids)) as [string, string][]);
   }
 
   async purgeBefore(cutoff: string): Promise<number> {
+    this.ensureOpen();
     checkInstant(cutoff, 'cutoff');
     return this.statements.purge.run(cutoff).changes;
   }

@@ -65,6 +65,11 @@ export interface SightingsRepository {
   purgeBefore(cutoff: string): Promise<number>;
 }
 
+/** Thrown by a repository whose store was closed (shutdown), so schedules can tell it from a failure. */
+export function closedError(): RegistryError {
+  return new RegistryError('closed', 'the registry is closed');
+}
+
 function invalid(message: string): never {
   throw new RegistryError('invalid_input', message);
 }

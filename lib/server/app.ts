@@ -5,6 +5,7 @@
  */
 import { getRegistry } from '@/lib/registry';
 import type { Registry } from '@/lib/registry/registry';
+import { startSightingsRetention } from '@/lib/registry/sightings-retention';
 import { DEFAULT_DECODE_LIMITS } from '@/lib/vision/image';
 import { EMBEDDING_MODEL } from '@/lib/vision/models';
 import { InferencePool } from '@/lib/vision/pool';
@@ -66,6 +67,8 @@ async function start(): Promise<Services> {
   }
   getMetrics().setProbes({ queueDepth: () => vision.queueDepth, registrySize: () => registry.size() });
   startMetricsListener(config);
+  // Also while recording is off: rows kept from before still expire.
+  startSightingsRetention(registry.sightings, { retentionDays: config.FACEREC_SIGHTINGS_RETENTION_DAYS, log });
   const services: Services = {
     config,
     vision,

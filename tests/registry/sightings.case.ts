@@ -136,10 +136,12 @@ export function runSightingsContract(backend: string, newHarness: () => Promise<
       expect(await registry.sightings.purgeBefore(at(day))).toBe(0);
     });
 
-    test('keeps sightings across reopening the registry', async () => {
+    test('keeps sightings across reopening the registry, and refuses calls once closed', async () => {
       const ada = await person('Ada');
       await registry.sightings.record({ personId: ada, keyId: 'k1', similarity: 0.7, at: at(0) });
-      await registry.close();
+      const closed = registry;
+      await closed.close();
+      await expectRegistryError(closed.sightings.list(ada), 'closed');
       registry = await h.open();
       expect((await registry.sightings.list(ada)).sightings).toHaveLength(1);
     });
