@@ -35,7 +35,7 @@ export function namedPeople(faces: readonly NamedFace[]): Map<string, number> {
  * Starts writing on the next turn of the event loop, so the answer is handed to the response
  * first; resolves when every write has ended (tests wait for it; the route does not).
  */
-export function recordSightings(repo: SightingsRepository, faces: readonly NamedFace[], ctx: RecordContext): Promise<void> {
+export function recordSightings(repo: Pick<SightingsRepository, 'record'>, faces: readonly NamedFace[], ctx: RecordContext): Promise<void> {
   const people = namedPeople(faces);
   if (people.size === 0) return Promise.resolve();
   return new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
