@@ -14,6 +14,7 @@ import { buttonClass, inputClass } from './styles';
 import { useServerInfo } from './use-server-info';
 
 const PAGE_SIZE = 20;
+const SEARCH_DEBOUNCE_MS = 250;
 
 /** The list answers `lastSeenAt` only while the server records sightings (FACEREC_SIGHTINGS). */
 type ListedPerson = Person & { lastSeenAt?: string | null };
@@ -24,7 +25,6 @@ function lastSeenText(iso: string | null): string {
   const at = new Date(iso);
   return at.toDateString() === new Date().toDateString() ? `last seen ${at.toLocaleTimeString()}` : `last seen ${at.toLocaleDateString()}`;
 }
-const SEARCH_DEBOUNCE_MS = 250;
 
 /** Everyone registered: search, page through, rename, add photos, delete. */
 export function PeopleTable() {
