@@ -16,6 +16,16 @@ import { useServerInfo } from './use-server-info';
 const PAGE_SIZE = 20;
 const SEARCH_DEBOUNCE_MS = 250;
 
+/** The list answers `lastSeenAt` only while the server records sightings (FACEREC_SIGHTINGS). */
+type ListedPerson = Person & { lastSeenAt?: string | null };
+
+/** "Last seen" as the row shows it: time of day for today, the date otherwise. */
+function lastSeenText(iso: string | null): string {
+  if (iso === null) return 'not seen yet';
+  const at = new Date(iso);
+  return at.toDateString() === new Date().toDateString() ? `last seen ${at.toLocaleTimeString()}` : `last seen ${at.toLocaleDateString()}`;
+}
+
 /** Everyone registered: search, page through, rename, add photos, delete. */
 export function PeopleTable() {
   const searchId = useId();
@@ -27,7 +37,7 @@ export function PeopleTable() {
   const [debounced, setDebounced] = useState('');
   const [reloads, setReloads] = useState(0);
   /** The list as last loaded, tagged with what it was loaded for. */
-  const [list, setList] = useState<{ key: string; people: Person[]; next: string | null; error: string | null } | null>(null);
+  const [list, setList] = useState<{ key: string; people: ListedPerson[]; next: string | null; error: string | null } | null>(null);
   const [loadingMore, setLoadingMore] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
   const [toDelete, setToDelete] = useState<Person | null>(null);
@@ -64,7 +74,7 @@ export function PeopleTable() {
   const people = list?.people ?? [];
   const next = list?.next ?? null;
   const error = list?.error ?? null;
-  const setPeople = (f: (ps: Person[]) => Person[]) => setList((l) => (l ? { ...l, people: f(l.people) } : l));
+  const setPeople = (f: (ps: ListedPerson[]) => ListedPerson[]) => setList((l) => (l ? { ...l, people: f(l.people) } : l));
   const setError = (message: string) => setList((l) => (l ? { ...l, error: message } : l));
 
   const loadMore = async () => {
@@ -80,7 +90,8 @@ export function PeopleTable() {
     }
   };
 
-  const replace = (p: Person) => setPeople((ps) => ps.map((x) => (x.id === p.id ? p : x)));
+  // Keeps fields only the list answers (lastSeenAt) when a rename or upload returns the person.
+  const replace = (p: Person) => setPeople((ps) => ps.map((x) => (x.id === p.id ? { ...x, ...p } : x)));
 
   const confirmDelete = async () => {
     if (!toDelete) return;
@@ -192,7 +203,7 @@ function PersonRow({
   onDelete,
   onError,
 }: {
-  person: Person;
+  person: ListedPerson;
   keepCrops: boolean;
   onChanged: (p: Person) => void;
   onDelete: () => void;
@@ -231,6 +242,12 @@ function PersonRow({
           <p className="text-sm text-slate-400">
             {person.templateCount} face{person.templateCount === 1 ? '' : 's'}
             {person.externalId && <> · external id {person.externalId}</>} · added {new Date(person.createdAt).toLocaleDateString()}
+            {person.lastSeenAt !== undefined && (
+              <>
+                {' · '}
+                <span data-last-seen={person.lastSeenAt ?? ''}>{lastSeenText(person.lastSeenAt)}</span>
+              </>
+            )}
           </p>
         </div>
         {keepCrops && person.templateCount > 0 && <FaceThumbnails personId={person.id} name={person.name} version={`${person.updatedAt}:${person.templateCount}`} />}

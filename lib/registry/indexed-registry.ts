@@ -24,6 +24,7 @@ import {
   type SearchHit,
   type Template,
 } from './registry';
+import type { SightingsRepository } from './sightings';
 import { SILENT_LOGGER, type PersonPatchRecord, type PersonRecord, type RegistryLogger, type RegistryStore, type RemoteChange, type TemplateRecord } from './store';
 import {
   checkNewTemplates,
@@ -92,6 +93,7 @@ export class IndexedRegistry implements Registry {
   private readonly annOptions: AnnOptions | undefined;
   private readonly log: RegistryLogger;
   private gallery: Gallery;
+  readonly sightings: SightingsRepository;
   /** Tail of the queue of writes and index updates. */
   private queue: Promise<void> = Promise.resolve();
   private reloadQueued = false;
@@ -109,6 +111,7 @@ export class IndexedRegistry implements Registry {
     this.gallery = new Gallery({ dim: opts.dim });
     this.keys = createKeyStore(store, () => this.ensureOpen());
     this.audit = createAuditTrail(store, () => this.ensureOpen());
+    this.sightings = store.sightings;
   }
 
   /** Loads the index from `store` and starts following other instances' writes. Owns the store from here on. */

@@ -15,6 +15,7 @@ import { POSTGRES_MIGRATIONS } from './migrations/postgres';
 import { appendAudit, erasePersonAudit, listAudit } from './postgres-audit';
 import * as keys from './postgres-keys';
 import { RegistryError, type Person, type Template, type TemplateSource } from './registry';
+import { PostgresSightings } from './sightings-postgres';
 import {
   SILENT_LOGGER,
   type GalleryLoader,
@@ -126,6 +127,7 @@ export class PostgresStore implements RegistryStore {
   private reconnectAttempts = 0;
   private changeListener: ((change: RemoteChange) => void) | null = null;
   private closed = false;
+  readonly sightings: PostgresSightings;
 
   private constructor(opts: PostgresStoreOptions) {
     this.url = opts.url;
@@ -133,6 +135,7 @@ export class PostgresStore implements RegistryStore {
     this.pool = new Pool({ connectionString: opts.url, max: opts.poolSize ?? 4 });
     // An idle pooled connection that dies is replaced on next use; log, don't crash.
     this.pool.on('error', (err) => this.log.warn({ err }, 'registry: idle PostgreSQL connection failed'));
+    this.sightings = new PostgresSightings(this.pool);
   }
 
   /** Connects, migrates, and starts listening for other instances' writes. */

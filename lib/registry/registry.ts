@@ -7,6 +7,8 @@
 import type { AuditContext, AuditTrail } from './audit';
 import type { KeyStore } from './keys';
 
+import type { SightingsRepository } from './sightings';
+
 export type TemplateSource = 'camera' | 'upload' | 'api';
 export const TEMPLATE_SOURCES: readonly TemplateSource[] = ['camera', 'upload', 'api'];
 
@@ -162,6 +164,8 @@ export interface Registry {
   whenIndexReady(): Promise<void>;
   /** JSON Lines: a header line, then one line per person with its templates (see docs/registry.md). */
   export(): AsyncIterable<string>;
+  /** When people were seen (FACEREC_SIGHTINGS), in the same store; rows go with their person. */
+  readonly sightings: SightingsRepository;
   /**
    * Reads what `export` wrote. All or nothing: any bad line or clashing id and nothing is
    * written (entry: registry.import with the counts). `export` records nothing itself: its

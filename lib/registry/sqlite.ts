@@ -14,6 +14,7 @@ import { SQLITE_MIGRATIONS } from './migrations/sqlite';
 import { RegistryError, type Person, type Template, type TemplateSource } from './registry';
 import { prepareAuditStatements } from './sqlite-audit';
 import { prepareKeyStatements } from './sqlite-keys';
+import { SqliteSightings } from './sightings-sqlite';
 import type { GalleryLoader, PersonDump, PersonPatchRecord, PersonRecord, RegistryStore, TemplateRecord } from './store';
 import { bytesToEmbedding, embeddingToBytes, nowIso, type PageCursor } from './validate';
 
@@ -195,6 +196,7 @@ export class SqliteStore implements RegistryStore {
   private readonly audit: ReturnType<typeof prepareAuditStatements>;
   private readonly keys: ReturnType<typeof prepareKeyStatements>;
   private importing = false;
+  readonly sightings: SqliteSightings;
 
   constructor(file: string) {
     this.file = file;
@@ -202,6 +204,7 @@ export class SqliteStore implements RegistryStore {
     this.statements = prepareStatements(this.db);
     this.audit = prepareAuditStatements(this.db);
     this.keys = prepareKeyStatements(this.db);
+    this.sightings = new SqliteSightings(this.db);
   }
 
   private writeTemplates(templates: TemplateRecord[]): void {

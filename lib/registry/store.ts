@@ -7,6 +7,7 @@ import type { AuditFilter, AuditRecord, StoredAuditRecord } from './audit';
 import type { Gallery, PersonSnapshot } from './gallery';
 import type { ApiKeyInfo, KeyRecord, Role } from './keys';
 import type { Person, Template, TemplateSource } from './registry';
+import type { SightingsRepository } from './sightings';
 import type { PageCursor } from './validate';
 
 /** A person row as stored. `metadata` is JSON text. */
@@ -105,6 +106,9 @@ export interface RegistryStore {
   appendAudit(record: AuditRecord): Promise<StoredAuditRecord>;
   /** Newest first. */
   listAudit(filter: AuditFilter): Promise<StoredAuditRecord[]>;
+
+  /** Sightings of people, on the same connection (lib/registry/sightings.ts). */
+  readonly sightings: SightingsRepository;
 
   /** Registers the listener for other instances' writes (backends shared by several instances). */
   onRemoteChange?(listener: (change: RemoteChange) => void): void;

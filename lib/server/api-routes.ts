@@ -23,6 +23,8 @@ export const API_ROUTES: ApiRoute[] = [
   { path: '/api/v1/people/[id]/faces', methods: ['POST'] },
   { path: '/api/v1/people/[id]/faces/[faceId]', methods: ['DELETE'] },
   { path: '/api/v1/people/[id]/faces/[faceId]/crop', methods: ['GET'] },
+  { path: '/api/v1/people/[id]/sightings', methods: ['GET'] },
+  { path: '/api/v1/people/[id]/export', methods: ['GET'] },
   { path: '/api/v1/keys', methods: ['GET', 'POST'] },
   { path: '/api/v1/keys/[id]', methods: ['DELETE'] },
   { path: '/api/v1/audit', methods: ['GET'] },

@@ -6,6 +6,7 @@
  * singleton, kept on globalThis so every bundle Next builds (routes, instrumentation) shares it.
  */
 import { createRegistry, type KeyStore, type Registry } from '@/lib/registry';
+import { startSightingsRetention } from '@/lib/registry/sightings-retention';
 import { DEFAULT_DECODE_LIMITS } from '@/lib/vision/image';
 import { EMBEDDING_MODEL } from '@/lib/vision/models';
 import { InferencePool } from '@/lib/vision/pool';
@@ -83,6 +84,8 @@ async function start(): Promise<Services> {
   const size = registry.size();
   getMetrics().setProbes({ queueDepth: () => vision.queueDepth, registrySize: () => registry.size() });
   startMetricsListener(config);
+  // Also while recording is off: rows kept from before still expire.
+  startSightingsRetention(registry.sightings, { retentionDays: config.FACEREC_SIGHTINGS_RETENTION_DAYS, log });
   const services: Services = {
     config,
     vision,

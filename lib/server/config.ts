@@ -53,6 +53,15 @@ const configSchema = z.object({
   /** Keep the aligned 150x150 face crop with each template (off: no face pixels stored). */
   FACEREC_KEEP_CROPS: booleanFromEnv.default(false),
   /**
+   * Record sightings: each recognised track (one key's answers naming one person within 10 s)
+   * is kept as one row (person, first and last seen, best similarity, key id). Off by default:
+   * it is a record of where people were. Never a frame, crop or embedding; unknown faces are
+   * only counted (Prometheus).
+   */
+  FACEREC_SIGHTINGS: booleanFromEnv.default(false),
+  /** Sightings last seen more than this many days ago are deleted, at start and hourly (also while recording is off). */
+  FACEREC_SIGHTINGS_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  /**
    * Recognition's operating point: the share of strangers (people not enrolled) that may be named
    * as someone, 0.001..0.1 (below 0.001 the dev data behind the calibration cannot resolve it).
    * The bar follows the gallery's size to keep it (lib/vision/open-set.ts); lower names fewer

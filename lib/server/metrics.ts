@@ -12,6 +12,8 @@ export interface Metrics {
   stageSeconds: client.Histogram<'stage'>;
   facesTotal: client.Counter<'outcome'>;
   rejected: client.Counter<'reason'>;
+  /** Sightings writes (FACEREC_SIGHTINGS) by outcome: new, extended, gone (person deleted meanwhile), failed. */
+  sightings: client.Counter<'outcome'>;
   /** Set by the app container: how to read live state at scrape time. */
   setProbes(probes: { queueDepth: () => number; registrySize: () => { people: number; templates: number } }): void;
 }
@@ -34,10 +36,12 @@ function createMetrics(): Metrics {
   });
   const facesTotal = new client.Counter({ name: 'facerec_faces_total', help: 'Faces seen by recognize, by outcome (matched or unknown).', labelNames: ['outcome'] as const, registers: [registry] });
   const rejected = new client.Counter({ name: 'facerec_rejected_requests_total', help: 'Requests refused before inference: overloaded, rate_limited, unauthorized, ...', labelNames: ['reason'] as const, registers: [registry] });
+  // Unknown faces are counted by facerec_faces_total{outcome="unknown"}, never stored.
+  const sightings = new client.Counter({ name: 'facerec_sightings_total', help: 'Sighting writes by outcome: new, extended (same track), gone (person deleted meanwhile), failed.', labelNames: ['outcome'] as const, registers: [registry] });
   new client.Gauge({ name: 'facerec_inference_queue_depth', help: 'Requests waiting for an inference worker.', registers: [registry], collect() { this.set(probes?.queueDepth() ?? 0); } });
   new client.Gauge({ name: 'facerec_registry_people', help: 'People in the registry.', registers: [registry], collect() { this.set(probes?.registrySize().people ?? 0); } });
   new client.Gauge({ name: 'facerec_registry_templates', help: 'Searchable templates in the registry.', registers: [registry], collect() { this.set(probes?.registrySize().templates ?? 0); } });
-  return { registry, requests, requestSeconds, stageSeconds, facesTotal, rejected, setProbes: (p) => { probes = p; } };
+  return { registry, requests, requestSeconds, stageSeconds, facesTotal, rejected, sightings, setProbes: (p) => { probes = p; } };
 }
 
 export function getMetrics(): Metrics {

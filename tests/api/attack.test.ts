@@ -25,6 +25,8 @@ const ACCESS: Record<string, 'none' | 'recognize' | 'enroll' | 'admin' | 'metric
   '/api/v1/people/[id]/faces': 'enroll',
   '/api/v1/people/[id]/faces/[faceId]': 'enroll',
   '/api/v1/people/[id]/faces/[faceId]/crop': 'enroll',
+  '/api/v1/people/[id]/sightings': 'enroll',
+  '/api/v1/people/[id]/export': 'admin',
   '/api/v1/keys': 'admin',
   '/api/v1/keys/[id]': 'admin',
   '/api/v1/audit': 'admin',

@@ -8,6 +8,8 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { createRegistry } from '@/lib/registry';
+import { latestVersion } from '@/lib/registry/migrations/migration';
+import { SQLITE_MIGRATIONS } from '@/lib/registry/migrations/sqlite';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -79,7 +81,7 @@ describe('createRegistry', () => {
       const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
       expect(tables).toEqual(expect.arrayContaining(['api_key', 'audit_entry', 'person', 'template']));
       expect(tables).not.toContain('api_keys');
-      expect(db.prepare('SELECT max(version) FROM schema_migration').pluck().get()).toBe(3);
+      expect(db.prepare('SELECT max(version) FROM schema_migration').pluck().get()).toBe(latestVersion(SQLITE_MIGRATIONS));
       expect(db.prepare('SELECT count(*) FROM api_key').pluck().get()).toBe(1);
       expect(db.prepare('SELECT action FROM audit_entry ORDER BY seq').pluck().all()).toEqual(['person.create', 'key.create']);
     } finally {

@@ -107,4 +107,25 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
         FOR EACH ROW EXECUTE FUNCTION facerec_audit_entry_append_only();
     `,
   },
+  {
+    version: 4,
+    name: 'sightings',
+    sql: `
+      -- One row per track of a recognised person (lib/registry/sightings.ts); never a frame,
+      -- crop or embedding. key_id is the API key's id as text, not a reference: sightings
+      -- outlive a revoked key until retention purges them.
+      CREATE TABLE facerec_sighting (
+        id uuid PRIMARY KEY,
+        person_id uuid NOT NULL REFERENCES facerec_person (id) ON DELETE CASCADE,
+        key_id text,
+        first_seen_at timestamptz NOT NULL,
+        last_seen_at timestamptz NOT NULL,
+        best_similarity double precision NOT NULL,
+        answers integer NOT NULL
+      );
+      CREATE INDEX facerec_sighting_by_person_first_seen ON facerec_sighting (person_id, first_seen_at, id);
+      CREATE INDEX facerec_sighting_by_person_last_seen ON facerec_sighting (person_id, last_seen_at);
+      CREATE INDEX facerec_sighting_by_last_seen ON facerec_sighting (last_seen_at);
+    `,
+  },
 ];

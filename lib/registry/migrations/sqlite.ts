@@ -95,4 +95,25 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       END;
     `,
   },
+  {
+    version: 4,
+    name: 'sightings',
+    sql: `
+      -- One row per track of a recognised person (lib/registry/sightings.ts); never a frame,
+      -- crop or embedding. key_id is the API key's id as text, not a reference: sightings
+      -- outlive a revoked key until retention purges them.
+      CREATE TABLE sighting (
+        id TEXT PRIMARY KEY NOT NULL,
+        person_id TEXT NOT NULL REFERENCES person (id) ON DELETE CASCADE,
+        key_id TEXT,
+        first_seen_at TEXT NOT NULL,
+        last_seen_at TEXT NOT NULL,
+        best_similarity REAL NOT NULL,
+        answers INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX sighting_by_person_first_seen ON sighting (person_id, first_seen_at, id);
+      CREATE INDEX sighting_by_person_last_seen ON sighting (person_id, last_seen_at);
+      CREATE INDEX sighting_by_last_seen ON sighting (last_seen_at);
+    `,
+  },
 ];
