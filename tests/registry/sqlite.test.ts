@@ -20,6 +20,8 @@ function sqliteHarness(): Promise<RegistryHarness> {
   const withDb = <T>(work: (db: Database.Database) => T): T => {
     fs.mkdirSync(dataDir, { recursive: true });
     const db = new Database(file);
+    // The registry holds the file open in WAL mode: wait out its checkpoints instead of failing with SQLITE_BUSY.
+    db.pragma('busy_timeout = 5000');
     try {
       return work(db);
     } finally {
