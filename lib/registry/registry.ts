@@ -5,8 +5,9 @@
  * index (`gallery.ts`) in step with the store and answers searches.
  */
 
-export type TemplateSource = 'camera' | 'upload' | 'api';
-export const TEMPLATE_SOURCES: readonly TemplateSource[] = ['camera', 'upload', 'api'];
+import type { TemplateSource } from '../contract/vocabulary';
+
+export { TEMPLATE_SOURCES, type TemplateSource } from '../contract/vocabulary';
 
 export interface NewTemplate {
   /** L2-normalised embedding of length `Registry.dim` (normalised again on insert). */

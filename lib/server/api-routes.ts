@@ -29,6 +29,7 @@ export const API_ROUTES: ApiRoute[] = [
   { path: '/api/v1/ready', methods: ['GET'] },
   { path: '/api/v1/info', methods: ['GET'] },
   { path: '/api/v1/metrics', methods: ['GET'] },
+  { path: '/api/v1/openapi.json', methods: ['GET'] },
 ];
 
 /** Person, face and key ids: lower-case canonical UUIDs (the registry's and key store's only form). */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LIMITS } from '@/lib/contract/limits';
 import { parseTrustedProxies } from './client-address';
 
 /**
@@ -88,9 +89,9 @@ const configSchema = z.object({
   /** Requests per minute per API key and per client address (token bucket, per instance). */
   FACEREC_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(1200),
   /** Largest accepted request body, in bytes. */
-  FACEREC_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(10 * 1024 * 1024),
+  FACEREC_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(LIMITS.imageBodyMaxBytesDefault),
   /** Largest accepted image, in pixels (width x height), checked from the header before decoding. */
-  FACEREC_MAX_IMAGE_PIXELS: z.coerce.number().int().min(1).default(40_000_000),
+  FACEREC_MAX_IMAGE_PIXELS: z.coerce.number().int().min(1).default(LIMITS.imageMaxPixelsDefault),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

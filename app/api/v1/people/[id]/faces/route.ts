@@ -1,3 +1,4 @@
+import { LIMITS } from '@/lib/contract/limits';
 import { ApiError } from '@/lib/server/errors';
 import { parseWith, readImages, searchParams } from '@/lib/server/http';
 import { presentQuality } from '@/lib/server/present';
@@ -9,7 +10,7 @@ import { registerFaces } from '@/lib/vision/register';
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
 
-const MAX_IMAGES = 20;
+const MAX_IMAGES = LIMITS.imagesPerEnrolment;
 
 /** Adds face images to a person: each accepted (a new template) or refused with reasons. */
 export const POST = route<{ id: string }>('people.faces.add', 'enroll', async ({ req, params, services }) => {
