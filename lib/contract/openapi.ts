@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { ERRORS, errorBodySchema, type ErrorCode } from './errors';
 import { CONTRACT_ROUTES, type ContractRoute } from './routes';
+import { IMAGE_MEDIA_TYPES } from './vocabulary';
 
 type Json = Record<string, unknown>;
 
@@ -76,7 +77,7 @@ function requestBody(route: ContractRoute, schemas: SchemaCollector): Json | und
     required: true,
     content: {
       'multipart/form-data': { schema: schemas.convert(body.images.form, 'input') },
-      ...(body.images.raw ? { 'image/jpeg': raw, 'image/png': raw, 'image/webp': raw } : {}),
+      ...(body.images.raw ? Object.fromEntries(IMAGE_MEDIA_TYPES.map((type) => [type, raw])) : {}),
     },
   };
 }

@@ -28,5 +28,8 @@ export type Role = (typeof ROLES)[number];
 export const ACCESS = ['none', 'recognize', 'enroll', 'metrics', 'admin'] as const satisfies readonly ('none' | Role)[];
 export type Access = (typeof ACCESS)[number];
 
+/** Image types a raw image body may declare (the type is then checked from the bytes). */
+export const IMAGE_MEDIA_TYPES = ['image/jpeg', 'image/png', 'image/webp'] as const;
+
 export const METHODS = ['GET', 'POST', 'PATCH', 'DELETE'] as const;
 export type Method = (typeof METHODS)[number];

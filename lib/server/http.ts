@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { LIMITS } from '@/lib/contract/limits';
+import { IMAGE_MEDIA_TYPES } from '@/lib/contract/vocabulary';
 import { ApiError } from './errors';
 
 /** The body as bytes, refusing more than `maxBytes` (declared or actual). */
@@ -36,7 +37,7 @@ export async function readBody(req: Request, maxBytes: number): Promise<Uint8Arr
   return out;
 }
 
-const IMAGE_TYPES = ['image/jpeg', 'image/png', 'image/webp'];
+const IMAGE_TYPES: readonly string[] = IMAGE_MEDIA_TYPES;
 
 export interface ImageInput {
   /** Images by form field (a raw body arrives as field `image`), in order. */

@@ -42,6 +42,19 @@ const visionErrors: Exclude<VisionErrorCode, 'models_not_loaded'> extends ErrorC
 
 const sorted = (xs: Iterable<string>) => [...xs].sort();
 
+describe('lib/contract', () => {
+  it('is a leaf: it imports zod and its own files, nothing of the app', () => {
+    const dir = path.resolve(__dirname, '..', '..', 'lib', 'contract');
+    let seen = 0;
+    for (const file of fs.readdirSync(dir)) {
+      const imports = [...fs.readFileSync(path.join(dir, file), 'utf8').matchAll(/^(?:import|export)[^;]*?from '([^']+)'/gms)].map((m) => m[1]);
+      for (const spec of imports) expect([file, spec]).toEqual([file, expect.stringMatching(/^(zod|\.\/[\w-]+)$/)]);
+      seen += imports.length;
+    }
+    expect(seen).toBeGreaterThan(10);
+  });
+});
+
 describe('refusal reasons', () => {
   it('are the same words in the contract and the vision module', () => {
     expect([visionQuality, visionReject, visionRegister, visionUnknown, visionErrors]).toEqual([true, true, true, true, true]);
