@@ -72,6 +72,7 @@ function requestBody(route: ContractRoute, schemas: SchemaCollector): Json | und
   const body = route.body;
   if (!body) return undefined;
   if ('json' in body) return { required: true, content: { 'application/json': { schema: schemas.convert(body.json, 'input') } } };
+  if ('raw' in body) return { required: true, description: body.raw.description, content: { [body.raw.contentType]: { schema: { type: 'string' } } } };
   const raw = { schema: { type: 'string', format: 'binary' } };
   return {
     required: true,
@@ -85,14 +86,11 @@ function requestBody(route: ContractRoute, schemas: SchemaCollector): Json | und
 function responses(route: ContractRoute, schemas: SchemaCollector): Json {
   const out: Json = {};
   const a = route.answer;
+  const headers = 'headers' in a && a.headers ? { headers: Object.fromEntries(Object.entries(a.headers).map(([h, d]) => [h, { description: d, schema: { type: 'string' } }])) } : {};
   if ('json' in a) {
-    out[a.status] = {
-      description: a.description ?? 'OK',
-      content: { 'application/json': { schema: schemas.convert(a.json, 'output') } },
-      ...(a.headers ? { headers: Object.fromEntries(Object.entries(a.headers).map(([h, d]) => [h, { description: d, schema: { type: 'string' } }])) } : {}),
-    };
+    out[a.status] = { description: a.description ?? 'OK', content: { 'application/json': { schema: schemas.convert(a.json, 'output') } }, ...headers };
   } else if ('contentType' in a) {
-    out[a.status] = { description: a.description, content: { [a.contentType]: { schema: { type: 'string' } } } };
+    out[a.status] = { description: a.description, content: { [a.contentType]: { schema: { type: 'string' } } }, ...headers };
   } else {
     out[a.status] = { description: a.description };
   }

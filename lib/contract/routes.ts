@@ -35,12 +35,12 @@ import type { Access, Method } from './vocabulary';
 
 /** A successful answer: JSON with a schema, another media type, or no body (204). */
 export type SuccessAnswer =
-  | { status: 200 | 201; json: z.ZodType; description?: string; headers?: Record<string, string> }
-  | { status: 200; contentType: string; description: string }
+  | { status: 200 | 201 | 202; json: z.ZodType; description?: string; headers?: Record<string, string> }
+  | { status: 200; contentType: string; description: string; headers?: Record<string, string> }
   | { status: 204; description: string };
 
-/** A request body: JSON with a schema, or images (raw body and/or multipart form). */
-export type RequestBody = { json: z.ZodType } | { images: { form: z.ZodType; raw: boolean } };
+/** A request body: JSON with a schema, images (raw body and/or multipart form), or another media type (e.g. an NDJSON import). */
+export type RequestBody = { json: z.ZodType } | { images: { form: z.ZodType; raw: boolean } } | { raw: { contentType: string; description: string } };
 
 export interface ContractRoute {
   method: Method;
@@ -50,7 +50,7 @@ export interface ContractRoute {
   operationId: string;
   summary: string;
   /** Groups the document (docs/api.md has one section per tag). */
-  tag: 'Recognition' | 'People' | 'Keys' | 'Service';
+  tag: 'Recognition' | 'People' | 'Keys' | 'Admin' | 'Service';
   access: Access;
   query?: z.ZodObject;
   body?: RequestBody;

@@ -14,6 +14,7 @@ import {
   REJECT_REASONS,
   TEMPLATE_SOURCES,
   buildOpenApi,
+  healthSchema,
   openApiPath,
   type ErrorCode,
   type QualityReason,
@@ -153,6 +154,33 @@ describe('OpenAPI document', () => {
     expect(Object.keys(doc.paths['/api/v1/people'].post.responses)).toEqual(expect.arrayContaining(['201', '400', '401', '403', '409', '415', '429']));
     expect(doc.paths['/api/v1/people/{id}'].get.parameters).toEqual([expect.objectContaining({ name: 'id', in: 'path' })]);
     expect(JSON.stringify(doc.components.schemas.CreatePerson)).toContain(`"maxLength":${LIMITS.nameMaxCodePoints}`);
+  });
+
+  it('describes bodies and answers that are not JSON (an NDJSON import and export)', () => {
+    const admin = buildOpenApi([
+      {
+        method: 'POST',
+        path: '/api/v1/admin/import',
+        operationId: 'admin.import',
+        summary: 'Imports people',
+        tag: 'Admin',
+        access: 'admin',
+        body: { raw: { contentType: 'application/x-ndjson', description: 'JSON Lines as export writes them.' } },
+        answer: { status: 200, json: healthSchema },
+      },
+      {
+        method: 'GET',
+        path: '/api/v1/admin/export',
+        operationId: 'admin.export',
+        summary: 'Exports people',
+        tag: 'Admin',
+        access: 'admin',
+        answer: { status: 200, contentType: 'application/x-ndjson', description: 'JSON Lines.', headers: { 'content-disposition': 'attachment' } },
+      },
+    ]) as { paths: Record<string, Record<string, { requestBody?: { content: object }; responses: Record<string, { content?: object; headers?: object }> }>> };
+    expect(Object.keys(admin.paths['/api/v1/admin/import'].post.requestBody!.content)).toEqual(['application/x-ndjson']);
+    const exported = admin.paths['/api/v1/admin/export'].get.responses['200'];
+    expect([Object.keys(exported.content!), Object.keys(exported.headers!)]).toEqual([['application/x-ndjson'], ['content-disposition']]);
   });
 
   it('is the same document every time', () => {
