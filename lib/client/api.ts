@@ -6,95 +6,27 @@
  */
 import { readApiKey } from './api-key';
 
-// ---- Wire types (docs/api.md) ----------------------------------------------------------
+// ---- Wire types: the contract's (lib/contract), type-only so no schema code reaches the page --
 
-/** Pixels of the uploaded image. */
-export interface Box {
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-}
-
-export type QualityReason = 'too-small' | 'blurred' | 'turned-away' | 'low-confidence' | 'cut-off';
-export type RejectReason = 'no-face' | 'several-faces' | 'unreadable' | QualityReason;
-
-export interface Quality {
-  score: number;
-  ok: boolean;
-  reasons: QualityReason[];
-  eyeDistancePx: number;
-  sharpness: number;
-  pose: { yawDeg: number; pitchDeg: number; rollDeg: number };
-}
-
-export interface Match {
-  personId: string;
-  name: string;
-  /** Cosine similarity, -1..1. */
-  similarity: number;
-}
-
-/** Why a face is named or unknown; below the bar it names nobody (docs/api.md). */
-export interface Decision {
-  /** Opaque id of the best person, stable within one server process; never a name or person id. null: nobody enrolled. */
-  candidate: string | null;
-  /** Decision score of that person, in impostor standard deviations; null: nobody enrolled. */
-  score: number | null;
-  /** The bar `score` had to reach for this face. */
-  threshold: number;
-  reason: null | 'below-threshold' | 'ambiguous' | 'empty-gallery';
-}
-
-export interface Face {
-  box: Box;
-  landmarks: { x: number; y: number }[];
-  score: number;
-  quality: Quality;
-  match: Match | null;
-  decision: Decision;
-}
-
-export interface RecognizeResult {
-  faces: Face[];
-  width: number;
-  height: number;
-  /** The one-frame bar on the decision score. */
-  threshold: number;
-  /** `trackBars[n - 1]`: the bar on the evidence of a track of n frames (the page's tracker). */
-  trackBars: number[];
-  model: string;
-  timings: Record<string, number>;
-}
-
-// The API answers the registry's own value types (type-only import: no server code reaches the browser).
-export type { Person, Template } from '@/lib/registry/registry';
-import type { Person, Template } from '@/lib/registry/registry';
-
-export type PersonDetail = Person & { templates: Template[] };
-
-export type FaceResult =
-  | { index: number; accepted: true; faceId: string; quality: Quality }
-  | { index: number; accepted: false; reasons: RejectReason[]; quality?: Quality; message?: string };
-
-export interface AddFacesResult {
-  person: Person;
-  results: FaceResult[];
-}
-
-export interface ServerInfo {
-  model: string;
-  threshold: number;
-  publicRecognition: boolean;
-  keepCrops: boolean;
-  /** Only for callers with a key. */
-  version?: string | null;
-}
-
-export interface PeoplePage {
-  people: Person[];
-  next: string | null;
-}
+export type {
+  AddFacesResult,
+  Box,
+  Decision,
+  Face,
+  FaceResult,
+  Match,
+  PeoplePage,
+  Person,
+  PersonDetail,
+  Quality,
+  QualityReason,
+  RecognizeResult,
+  RejectReason,
+  ServerInfo,
+  Template,
+  TemplateSource,
+} from '@/lib/contract';
+import type { AddFacesResult, CreatePersonInput, PeoplePage, Person, PersonDetail, RecognizeResult, ServerInfo, TemplateSource, UpdatePersonInput } from '@/lib/contract';
 
 // ---- Errors -------------------------------------------------------------------------------
 
@@ -252,12 +184,12 @@ export function createApiClient(opts: ApiClientOptions = {}) {
       return json<PeoplePage>(`/people${qs ? `?${qs}` : ''}`, {}, call);
     },
 
-    createPerson: (input: { name: string; externalId?: string | null }, call?: CallOptions) =>
+    createPerson: (input: CreatePersonInput, call?: CallOptions) =>
       json<Person>('/people', sendJson('POST', input), call),
 
     getPerson: async (id: string, call?: CallOptions) => json<PersonDetail>(`/people/${idSegment(id)}`, {}, call),
 
-    updatePerson: async (id: string, patch: { name?: string; externalId?: string | null }, call?: CallOptions) =>
+    updatePerson: async (id: string, patch: UpdatePersonInput, call?: CallOptions) =>
       json<Person>(`/people/${idSegment(id)}`, sendJson('PATCH', patch), call),
 
     deletePerson: async (id: string, call?: CallOptions): Promise<void> => {
@@ -268,7 +200,7 @@ export function createApiClient(opts: ApiClientOptions = {}) {
      * Adds face images to a person; each comes back accepted (a new template) or refused with
      * reasons, in the order given.
      */
-    addFaces: async (id: string, images: ImageInput[], source: 'camera' | 'upload', call?: CallOptions) => {
+    addFaces: async (id: string, images: ImageInput[], source: Exclude<TemplateSource, 'api'>, call?: CallOptions) => {
       const form = new FormData();
       images.forEach((img, i) => form.append('image', img, img instanceof File ? img.name : `image-${i + 1}.jpg`));
       return json<AddFacesResult>(

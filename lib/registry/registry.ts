@@ -9,8 +9,9 @@ import type { KeyStore } from './keys';
 
 import type { SightingsRepository } from './sightings';
 
-export type TemplateSource = 'camera' | 'upload' | 'api';
-export const TEMPLATE_SOURCES: readonly TemplateSource[] = ['camera', 'upload', 'api'];
+import type { TemplateSource } from '../contract/vocabulary';
+
+export { TEMPLATE_SOURCES, type TemplateSource } from '../contract/vocabulary';
 
 export interface NewTemplate {
   /** L2-normalised embedding of length `Registry.dim` (normalised again on insert). */

@@ -3,17 +3,19 @@
  * returns the value as it will be stored or throws `RegistryError('invalid_input')`, so a
  * write that fails validation never reaches the database.
  */
-import { RegistryError, TEMPLATE_SOURCES, type NewTemplate, type TemplateSource } from './registry';
+import { LIMITS, codePointLength, utf8ByteLength } from '../contract/limits';
+import { TEMPLATE_SOURCES, type TemplateSource } from '../contract/vocabulary';
+import { RegistryError, type NewTemplate } from './registry';
 
-export const NAME_MAX_CHARS = 200;
-export const EXTERNAL_ID_MAX_CHARS = 200;
-/** Serialised metadata, UTF-8 bytes. */
-export const METADATA_MAX_BYTES = 16 * 1024;
-export const METADATA_MAX_DEPTH = 8;
-export const TEMPLATES_MAX_PER_CALL = 100;
-export const CROP_MAX_BYTES = 512 * 1024;
-/** Embedding models are named like `resnet34-dlibchip150-v1`. */
-export const MODEL_ID_MAX_CHARS = 100;
+// The limits are the wire contract's (lib/contract/limits.ts): names in code points, metadata in
+// UTF-8 bytes, the same rules the server's request schemas apply.
+export const NAME_MAX_CHARS = LIMITS.nameMaxCodePoints;
+export const EXTERNAL_ID_MAX_CHARS = LIMITS.externalIdMaxCodePoints;
+export const METADATA_MAX_BYTES = LIMITS.metadataMaxBytes;
+export const METADATA_MAX_DEPTH = LIMITS.metadataMaxDepth;
+export const TEMPLATES_MAX_PER_CALL = LIMITS.templatesMaxPerCall;
+export const CROP_MAX_BYTES = LIMITS.cropMaxBytes;
+export const MODEL_ID_MAX_CHARS = LIMITS.modelIdMaxChars;
 
 const CONTROL_CHARS = /\p{Cc}/u;
 /**
@@ -37,7 +39,7 @@ export function isUuid(id: unknown): id is string {
 export function normaliseName(name: unknown): string {
   if (typeof name !== 'string') invalid('name must be a string');
   const trimmed = name.normalize('NFC').trim();
-  const length = [...trimmed].length;
+  const length = codePointLength(trimmed);
   if (length < 1) invalid('name must not be empty');
   if (length > NAME_MAX_CHARS) invalid(`name is ${length} characters long; at most ${NAME_MAX_CHARS} are allowed`);
   if (CONTROL_CHARS.test(trimmed)) invalid('name must not contain control characters');
@@ -61,7 +63,7 @@ export function nameKey(text: string): string {
 export function normaliseExternalId(externalId: unknown): string | null {
   if (externalId === undefined || externalId === null) return null;
   if (typeof externalId !== 'string') invalid('externalId must be a string or null');
-  const length = [...externalId].length;
+  const length = codePointLength(externalId);
   if (length < 1 || length > EXTERNAL_ID_MAX_CHARS) invalid(`externalId must be 1..${EXTERNAL_ID_MAX_CHARS} characters`);
   if (CONTROL_CHARS.test(externalId)) invalid('externalId must not contain control characters');
   return externalId;
@@ -93,7 +95,7 @@ export function serialiseMetadata(metadata: unknown): string | null {
   }
   checkJsonValue(metadata, 1, '');
   const text = JSON.stringify(metadata);
-  const bytes = Buffer.byteLength(text, 'utf8');
+  const bytes = utf8ByteLength(text);
   if (bytes > METADATA_MAX_BYTES) invalid(`metadata is ${bytes} bytes as JSON; at most ${METADATA_MAX_BYTES} are allowed`);
   return text;
 }
@@ -130,7 +132,7 @@ export function checkQuality(quality: unknown): number {
 }
 
 export function checkSource(source: unknown): TemplateSource {
-  if (!TEMPLATE_SOURCES.includes(source as TemplateSource)) invalid(`source must be one of ${TEMPLATE_SOURCES.join(', ')}`);
+  if (!(TEMPLATE_SOURCES as readonly unknown[]).includes(source)) invalid(`source must be one of ${TEMPLATE_SOURCES.join(', ')}`);
   return source as TemplateSource;
 }
 
@@ -178,8 +180,8 @@ export function checkNewTemplates(templates: unknown, modelId: string, dim: numb
 }
 
 export function checkPageLimit(limit: unknown): number {
-  if (limit === undefined) return 50;
-  if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > 500) invalid('limit must be an integer from 1 to 500');
+  if (limit === undefined) return LIMITS.pageSizeDefault;
+  if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > LIMITS.pageSizeMax) invalid(`limit must be an integer from 1 to ${LIMITS.pageSizeMax}`);
   return limit;
 }
 

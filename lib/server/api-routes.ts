@@ -34,6 +34,7 @@ export const API_ROUTES: ApiRoute[] = [
   { path: '/api/v1/metrics', methods: ['GET'] },
   { path: '/api/v1/admin/export', methods: ['GET'] },
   { path: '/api/v1/admin/import', methods: ['POST'] },
+  { path: '/api/v1/openapi.json', methods: ['GET'] },
 ];
 
 /** Person, face and key ids: lower-case canonical UUIDs (the registry's and key store's only form). */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LIMITS } from '@/lib/contract/limits';
 import { parseTrustedProxies } from './client-address';
 
 /**
@@ -97,7 +98,7 @@ const configSchema = z.object({
   /** Requests per minute per API key and per client address (token bucket, per instance). */
   FACEREC_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(1200),
   /** Largest accepted request body, in bytes. */
-  FACEREC_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(10 * 1024 * 1024),
+  FACEREC_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(LIMITS.imageBodyMaxBytesDefault),
   /**
    * Largest body of `POST /api/v1/admin/import`, in bytes (a template without crop is about
    * 0.9 KB of JSON Lines: ~11 000 templates). Next buffers at most 10 MiB of a body for the
@@ -106,7 +107,7 @@ const configSchema = z.object({
    */
   FACEREC_MAX_IMPORT_BYTES: z.coerce.number().int().min(1024).default(10 * 1024 * 1024),
   /** Largest accepted image, in pixels (width x height), checked from the header before decoding. */
-  FACEREC_MAX_IMAGE_PIXELS: z.coerce.number().int().min(1).default(40_000_000),
+  FACEREC_MAX_IMAGE_PIXELS: z.coerce.number().int().min(1).default(LIMITS.imageMaxPixelsDefault),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -1,31 +1,10 @@
 /**
- * The error catalogue: every error the API answers, with its stable code and HTTP status.
- * Clients script against the codes; the messages are for people and may change.
+ * Catalogued errors as the server throws and answers them. The catalogue itself (code, status,
+ * default message) is part of the wire contract: lib/contract/errors.ts.
  */
-export const ERRORS = {
-  invalid_request: { status: 400, message: 'The request is malformed.' },
-  invalid_path: { status: 400, message: 'The request path is malformed: no dot segments, encoded separators, empty segments or bad percent-escapes.' },
-  invalid_json: { status: 400, message: 'The request body is not valid JSON.' },
-  validation_failed: { status: 400, message: 'The request does not match the expected fields.' },
-  empty_image: { status: 400, message: 'The image is empty.' },
-  corrupt_image: { status: 400, message: 'The image is damaged or truncated.' },
-  no_face: { status: 422, message: 'No face was found in the image.' },
-  unauthorized: { status: 401, message: 'An API key is required: send `Authorization: Bearer KEY`.' },
-  forbidden: { status: 403, message: "This API key's role does not allow this." },
-  not_found: { status: 404, message: 'Not found.' },
-  method_not_allowed: { status: 405, message: 'This path does not answer this method; see the Allow header.' },
-  conflict: { status: 409, message: 'The request conflicts with existing data.' },
-  payload_too_large: { status: 413, message: 'The request body is larger than the limit.' },
-  image_too_large: { status: 413, message: 'The image has more pixels than the limit.' },
-  unsupported_media_type: { status: 415, message: 'Send a JPEG, PNG or WebP image.' },
-  unsupported_image_type: { status: 415, message: 'The data is not a JPEG, PNG or WebP image.' },
-  rate_limited: { status: 429, message: 'Too many requests; retry later.' },
-  internal: { status: 500, message: 'Internal server error.' },
-  overloaded: { status: 503, message: 'The server is busy; retry shortly.' },
-  not_ready: { status: 503, message: 'The server is starting; retry shortly.' },
-} as const satisfies Record<string, { status: number; message: string }>;
+import { ERRORS, type ErrorBody, type ErrorCode } from '@/lib/contract/errors';
 
-export type ErrorCode = keyof typeof ERRORS;
+export { ERRORS, type ErrorBody, type ErrorCode };
 
 /** A catalogued error: thrown anywhere below a route, answered by the route helper. */
 export class ApiError extends Error {
@@ -43,10 +22,6 @@ export class ApiError extends Error {
     this.name = 'ApiError';
     this.status = ERRORS[code].status;
   }
-}
-
-export interface ErrorBody {
-  error: { code: ErrorCode; message: string; details?: unknown };
 }
 
 /** The JSON answer of a catalogued error, with `Retry-After` and any extra headers it carries. */

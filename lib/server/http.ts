@@ -4,6 +4,8 @@
  * a zod schema. Every failure is a catalogued ApiError.
  */
 import { z } from 'zod';
+import { LIMITS } from '@/lib/contract/limits';
+import { IMAGE_MEDIA_TYPES } from '@/lib/contract/vocabulary';
 import { ApiError } from './errors';
 
 /** The body as bytes, refusing more than `maxBytes` (declared or actual). */
@@ -35,7 +37,7 @@ export async function readBody(req: Request, maxBytes: number): Promise<Uint8Arr
   return out;
 }
 
-const IMAGE_TYPES = ['image/jpeg', 'image/png', 'image/webp'];
+const IMAGE_TYPES: readonly string[] = IMAGE_MEDIA_TYPES;
 
 export interface ImageInput {
   /** Images by form field (a raw body arrives as field `image`), in order. */
@@ -86,7 +88,7 @@ export function oneImage(input: ImageInput, field = 'image'): Uint8Array {
 }
 
 /** A JSON body validated by `schema`. */
-export async function readJson<T extends z.ZodType>(req: Request, schema: T, maxBytes = 64 * 1024): Promise<z.infer<T>> {
+export async function readJson<T extends z.ZodType>(req: Request, schema: T, maxBytes: number = LIMITS.jsonBodyMaxBytes): Promise<z.infer<T>> {
   const type = mediaType(req);
   if (type !== 'application/json') throw new ApiError('unsupported_media_type', 'Send JSON with Content-Type: application/json.');
   const bytes = await readBody(req, maxBytes);
@@ -103,8 +105,8 @@ export async function readJson<T extends z.ZodType>(req: Request, schema: T, max
   return parseWith(schema, value);
 }
 
-/** Nesting that a request body may have (metadata allows less: lib/registry/validate.ts). */
-export const MAX_JSON_DEPTH = 32;
+/** Nesting that a request body may have (metadata allows less: LIMITS.metadataMaxDepth). */
+export const MAX_JSON_DEPTH = LIMITS.jsonMaxDepth;
 
 /**
  * True when arrays and objects nest deeper than `maxDepth` (the top level is 1). Iterative, so

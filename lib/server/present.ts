@@ -1,15 +1,26 @@
 /**
  * Shapes pipeline results for JSON answers: pixel values rounded to 0.1, scores to 4
- * decimals, embeddings never sent.
+ * decimals, embeddings never sent. Each presenter returns the contract's type
+ * (lib/contract/responses.ts), so a field or reason that the pipeline and the contract do not
+ * share fails to compile here.
  */
 import { createHmac, randomBytes } from 'node:crypto';
+import type { DetectedFace, Face, Person, Quality, Template } from '@/lib/contract/responses';
+import type { Person as RegistryPerson, Template as RegistryTemplate } from '@/lib/registry/registry';
 import type { RecognizedFace } from '@/lib/vision/recognize';
 import type { FaceAnalysis, FaceQuality } from '@/lib/vision/types';
+
+/** True when A and B are the same type. */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Assert<T extends true> = T;
+/** The routes answer the registry's people and templates as they are: these fail to compile when the two drift apart. */
+export type RegistryPersonIsWirePerson = Assert<Same<RegistryPerson, Person>>;
+export type RegistryTemplateIsWireTemplate = Assert<Same<RegistryTemplate, Template>>;
 
 const r1 = (v: number) => Math.round(v * 10) / 10;
 const r4 = (v: number) => Math.round(v * 10_000) / 10_000;
 
-export function presentQuality(q: FaceQuality) {
+export function presentQuality(q: FaceQuality): Quality {
   return {
     score: r4(q.score),
     ok: q.ok,
@@ -20,7 +31,7 @@ export function presentQuality(q: FaceQuality) {
   };
 }
 
-export function presentDetected(f: Pick<FaceAnalysis, 'box' | 'landmarks' | 'score' | 'quality'>) {
+export function presentDetected(f: Pick<FaceAnalysis, 'box' | 'landmarks' | 'score' | 'quality'>): DetectedFace {
   return {
     box: { x: r1(f.box.x), y: r1(f.box.y), width: r1(f.box.width), height: r1(f.box.height) },
     landmarks: f.landmarks.map((p) => ({ x: r1(p.x), y: r1(p.y) })),
@@ -51,7 +62,7 @@ export function candidateToken(personId: string, scope: CandidateScope): string 
   return `c_${createHmac('sha256', scope.secret ?? PROCESS_SECRET).update(`${scope.caller}\n${epoch}\n${personId}`).digest('base64url').slice(0, 16)}`;
 }
 
-export function presentRecognized(f: RecognizedFace, scope: CandidateScope) {
+export function presentRecognized(f: RecognizedFace, scope: CandidateScope): Face {
   const d = f.decision;
   return {
     ...presentDetected(f),
@@ -67,6 +78,6 @@ export function presentRecognized(f: RecognizedFace, scope: CandidateScope) {
   };
 }
 
-export function presentTimings(t: Record<string, number | undefined>) {
+export function presentTimings(t: Record<string, number | undefined>): Record<string, number> {
   return Object.fromEntries(Object.entries(t).filter(([, v]) => v !== undefined).map(([k, v]) => [k, r1(v!)]));
 }

@@ -8,9 +8,11 @@ import { EMBEDDING_MODEL } from './models';
 import { ENROLMENT_QUALITY } from './quality';
 import type { Analyzer } from './recognize';
 import type { TemplateSource } from '@/lib/registry/registry';
-import type { AnalyzeResult, Box, FaceAnalysis, FaceQuality, QualityReason, RgbImage } from './types';
+import type { RejectReason as ContractRejectReason } from '../contract/vocabulary';
+import type { AnalyzeResult, Box, FaceAnalysis, FaceQuality, RgbImage } from './types';
 
-export type RejectReason = 'no-face' | 'several-faces' | QualityReason;
+/** The contract's enrolment refusal reasons, less 'unreadable' (which registerFaces adds for an image it cannot decode). */
+export type RejectReason = Exclude<ContractRejectReason, 'unreadable'>;
 
 export type EnrollmentCheck =
   | { accepted: true; embedding: Float32Array; modelId: string; quality: FaceQuality; chip?: RgbImage }
@@ -96,7 +98,7 @@ export interface TemplateSink {
 
 export type RegisterResult =
   | { index: number; accepted: true; faceId: string; quality: FaceQuality }
-  | { index: number; accepted: false; reasons: (RejectReason | 'unreadable')[]; quality?: FaceQuality; message?: string };
+  | { index: number; accepted: false; reasons: ContractRejectReason[]; quality?: FaceQuality; message?: string };
 
 /**
  * register: runs every image through the quality gate and writes the accepted ones as

@@ -55,7 +55,9 @@ export interface Pose {
   rollDeg: number;
 }
 
-export type QualityReason = 'too-small' | 'blurred' | 'turned-away' | 'low-confidence' | 'cut-off';
+import type { QualityReason } from '../contract/vocabulary';
+
+export type { QualityReason };
 
 export interface FaceQuality {
   /** 0..1, higher is better; used to weight votes and to rank templates. */

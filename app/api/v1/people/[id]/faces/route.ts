@@ -1,4 +1,5 @@
 import { auditBy } from '@/lib/server/auth';
+import { LIMITS } from '@/lib/contract/limits';
 import { ApiError } from '@/lib/server/errors';
 import { parseWith, readImages, searchParams } from '@/lib/server/http';
 import { presentQuality } from '@/lib/server/present';
@@ -11,7 +12,7 @@ import { registerFaces } from '@/lib/vision/register';
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
 
-const MAX_IMAGES = 20;
+const MAX_IMAGES = LIMITS.imagesPerEnrolment;
 
 /** Adds face images to a person: each accepted (a new template) or refused with reasons. */
 export const POST = route<{ id: string }>('people.faces.add', 'enroll', async ({ req, params, services, caller }) => {

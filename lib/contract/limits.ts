@@ -1,0 +1,57 @@
+/**
+ * Limits that a client can run into, in the units the server counts: text in Unicode code points
+ * (what a person sees as characters: an emoji is one, not two UTF-16 units), stored JSON in UTF-8
+ * bytes (what the database holds). The server's request schemas and the registry's validation
+ * both read them here, so the two layers refuse exactly the same inputs.
+ */
+export const LIMITS = {
+  /** Person names, after NFC and trimming. */
+  nameMaxCodePoints: 200,
+  externalIdMaxCodePoints: 200,
+  /** API key names (a label for people, not the key). */
+  keyNameMaxCodePoints: 100,
+  /** `q` of GET /people. */
+  searchMaxCodePoints: 200,
+  /** `cursor` of GET /people: the registry's own base64url, so ASCII. */
+  cursorMaxChars: 500,
+  /** Person metadata serialised as JSON, UTF-8 bytes. */
+  metadataMaxBytes: 16 * 1024,
+  /** Nesting of person metadata (the top-level object is 1). */
+  metadataMaxDepth: 8,
+  /** Nesting of any JSON request body; checked before the schemas, which recurse. */
+  jsonMaxDepth: 32,
+  /** JSON request bodies, bytes. */
+  jsonBodyMaxBytes: 64 * 1024,
+  /** Image request bodies, bytes: the default of FACEREC_MAX_BODY_BYTES. */
+  imageBodyMaxBytesDefault: 10 * 1024 * 1024,
+  /** Pixels of one image, refused before decoding: the default of FACEREC_MAX_IMAGE_PIXELS. */
+  imageMaxPixelsDefault: 40_000_000,
+  /** Faces analysed per image, largest first (recognize, detect). */
+  facesPerImage: 20,
+  /** Images per POST /people/:id/faces. */
+  imagesPerEnrolment: 20,
+  /** Page sizes of GET /people. */
+  pageSizeDefault: 50,
+  pageSizeMax: 500,
+  /** Templates per registry write. */
+  templatesMaxPerCall: 100,
+  /** A kept face crop (JPEG), bytes. */
+  cropMaxBytes: 512 * 1024,
+  /** Embedding model ids, like `resnet34-dlibchip150-v1`. */
+  modelIdMaxChars: 100,
+} as const;
+
+/** Length as a person counts it: code points (a lone surrogate counts as one). */
+export function codePointLength(text: string): number {
+  return [...text].length;
+}
+
+/** Bytes of `text` in UTF-8, as Buffer.byteLength counts them (a lone surrogate is U+FFFD, 3 bytes), without Buffer so the browser can count too. */
+export function utf8ByteLength(text: string): number {
+  let bytes = 0;
+  for (const ch of text) {
+    const c = ch.codePointAt(0)!;
+    bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+  }
+  return bytes;
+}

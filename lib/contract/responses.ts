@@ -1,0 +1,194 @@
+/**
+ * What the server answers, as zod schemas: the presenters (lib/server/present.ts) are typed by
+ * them, the browser's client (lib/client/api.ts) derives its types from them, and
+ * tests/api/openapi.test.ts parses real answers with them. Objects are strict: a field the
+ * server sends but the contract lacks fails that test. Pixels are of the uploaded image after
+ * EXIF rotation, rounded to 0.1; scores to 4 decimals.
+ */
+import { z } from 'zod';
+import { QUALITY_REASONS, REJECT_REASONS, ROLES, TEMPLATE_SOURCES, UNKNOWN_REASONS } from './vocabulary';
+
+const uuid = z.string().meta({ format: 'uuid' });
+const timestamp = z.string().meta({ format: 'date-time', description: 'ISO 8601 UTC with milliseconds.' });
+
+export const boxSchema = z.strictObject({ x: z.number(), y: z.number(), width: z.number(), height: z.number() }).meta({ id: 'Box' });
+export const pointSchema = z.strictObject({ x: z.number(), y: z.number() }).meta({ id: 'Point' });
+
+export const qualitySchema = z
+  .strictObject({
+    score: z.number().meta({ description: '0..1, higher is better.' }),
+    ok: z.boolean().meta({ description: 'No reason applies.' }),
+    reasons: z.array(z.enum(QUALITY_REASONS)),
+    eyeDistancePx: z.number(),
+    sharpness: z.number(),
+    pose: z.strictObject({ yawDeg: z.number(), pitchDeg: z.number(), rollDeg: z.number() }),
+  })
+  .meta({ id: 'Quality' });
+
+export const detectedFaceSchema = z
+  .strictObject({ box: boxSchema, landmarks: z.array(pointSchema), score: z.number(), quality: qualitySchema })
+  .meta({ id: 'DetectedFace' });
+
+export const matchSchema = z
+  .strictObject({ personId: uuid, name: z.string(), similarity: z.number().meta({ description: "Cosine to the person's centroid, -1..1." }) })
+  .meta({ id: 'Match' });
+
+export const decisionSchema = z
+  .strictObject({
+    candidate: z.string().nullable().meta({ description: 'Opaque id of the best person for this caller and hour; never a name or person id. null: nobody enrolled.' }),
+    score: z.number().nullable().meta({ description: 'Decision score of that person, in impostor standard deviations.' }),
+    threshold: z.number().meta({ description: 'The bar `score` had to reach for this gallery at the target FPIR.' }),
+    reason: z.enum(UNKNOWN_REASONS).nullable(),
+  })
+  .meta({ id: 'Decision', description: 'Why a face is named or unknown; below the bar it names nobody.' });
+
+export const faceSchema = detectedFaceSchema
+  .extend({ match: matchSchema.nullable().meta({ description: 'null: unknown.' }), decision: decisionSchema })
+  .meta({ id: 'Face' });
+
+const timings = z.record(z.string(), z.number()).meta({ description: 'Milliseconds per stage.' });
+
+export const recognizeResponse = z
+  .strictObject({
+    faces: z.array(faceSchema).meta({ description: 'Largest first.' }),
+    width: z.number(),
+    height: z.number(),
+    threshold: z.number().meta({ description: 'The one-frame bar on the decision score.' }),
+    trackBars: z.array(z.number()).meta({ description: "`trackBars[n - 1]`: the bar on the evidence of a track of n frames (the page's tracker)." }),
+    model: z.string(),
+    timings,
+  })
+  .meta({ id: 'RecognizeResult' });
+
+export const detectResponse = z
+  .strictObject({ faces: z.array(detectedFaceSchema), width: z.number(), height: z.number(), timings })
+  .meta({ id: 'DetectResult' });
+
+export const verifyResponse = z
+  .strictObject({
+    similarity: z.number().optional().meta({ description: 'Absent for a caller without a key verifying against a personId.' }),
+    match: z.boolean(),
+    threshold: z.number(),
+    model: z.string(),
+  })
+  .meta({ id: 'VerifyResult' });
+
+export const personSchema = z
+  .strictObject({
+    id: uuid,
+    name: z.string(),
+    externalId: z.string().nullable(),
+    metadata: z.record(z.string(), z.unknown()).nullable(),
+    createdAt: timestamp,
+    updatedAt: timestamp,
+    templateCount: z.number().int().meta({ description: 'All templates of the person, of any model.' }),
+  })
+  .meta({ id: 'Person' });
+
+export const templateSchema = z
+  .strictObject({
+    id: uuid,
+    personId: uuid,
+    modelId: z.string(),
+    quality: z.number(),
+    source: z.enum(TEMPLATE_SOURCES),
+    createdAt: timestamp,
+    hasCrop: z.boolean(),
+  })
+  .meta({ id: 'Template' });
+
+export const personDetailSchema = personSchema.extend({ templates: z.array(templateSchema) }).meta({ id: 'PersonDetail' });
+
+export const peoplePageSchema = z
+  .strictObject({ people: z.array(personSchema), next: z.string().nullable().meta({ description: 'Cursor of the next page; null on the last.' }) })
+  .meta({ id: 'PeoplePage' });
+
+export const faceResultSchema = z
+  .discriminatedUnion('accepted', [
+    z.strictObject({ index: z.number().int(), accepted: z.literal(true), faceId: uuid, quality: qualitySchema }),
+    z.strictObject({
+      index: z.number().int(),
+      accepted: z.literal(false),
+      reasons: z.array(z.enum(REJECT_REASONS)),
+      quality: qualitySchema.optional(),
+      message: z.string().optional(),
+    }),
+  ])
+  .meta({ id: 'FaceResult', description: 'One per image, in the order sent: a new template, or refused with reasons.' });
+
+export const addFacesResponse = z
+  .strictObject({ person: personSchema, accepted: z.number().int(), results: z.array(faceResultSchema) })
+  .meta({ id: 'AddFacesResult' });
+
+export const keyInfoSchema = z
+  .strictObject({ id: uuid, name: z.string(), role: z.enum(ROLES), createdAt: timestamp, lastUsedAt: timestamp.nullable() })
+  .meta({ id: 'KeyInfo' });
+
+export const createdKeySchema = keyInfoSchema.extend({ key: z.string().meta({ description: 'Shown this once; only its hash is stored.' }) }).meta({ id: 'CreatedKey' });
+
+export const keyListSchema = z.strictObject({ keys: z.array(keyInfoSchema) }).meta({ id: 'KeyList' });
+
+export const healthSchema = z.strictObject({ status: z.literal('ok') }).meta({ id: 'Health' });
+
+/** Recognition's operating point; `galleryPeople` and `threshold` only for callers with a key. */
+export const operatingPointSchema = z
+  .strictObject({
+    rule: z.string(),
+    targetFpir: z.number(),
+    calibration: z.string(),
+    galleryPeople: z.number().int().optional(),
+    threshold: z.number().optional().meta({ description: "The one-frame bar for today's gallery." }),
+  })
+  .meta({ id: 'OperatingPoint' });
+
+export const readySchema = z
+  .strictObject({
+    status: z.literal('ready'),
+    workers: z.number().int().optional(),
+    queueDepth: z.number().int().optional(),
+    recognition: operatingPointSchema.optional(),
+    registry: z
+      .strictObject({
+        people: z.number().int(),
+        templates: z.number().int(),
+        staleTemplates: z.number().int(),
+        index: z.strictObject({ kind: z.enum(['exact', 'approximate']), building: z.boolean() }),
+      })
+      .optional(),
+  })
+  .meta({ id: 'Ready', description: 'Without a key only `status`.' });
+
+export const infoSchema = z
+  .strictObject({
+    model: z.string(),
+    threshold: z.number().meta({ description: '1:1 verify: the cosine bar at `targetFmr`.' }),
+    targetFmr: z.number(),
+    recognition: operatingPointSchema,
+    publicRecognition: z.boolean(),
+    keepCrops: z.boolean(),
+    version: z.string().nullable().optional().meta({ description: 'Only for callers with a key.' }),
+  })
+  .meta({ id: 'ServerInfo' });
+
+export type Box = z.output<typeof boxSchema>;
+export type Point = z.output<typeof pointSchema>;
+export type Quality = z.output<typeof qualitySchema>;
+export type DetectedFace = z.output<typeof detectedFaceSchema>;
+export type Match = z.output<typeof matchSchema>;
+export type Decision = z.output<typeof decisionSchema>;
+export type Face = z.output<typeof faceSchema>;
+export type RecognizeResult = z.output<typeof recognizeResponse>;
+export type DetectResult = z.output<typeof detectResponse>;
+export type VerifyResult = z.output<typeof verifyResponse>;
+export type Person = z.output<typeof personSchema>;
+export type Template = z.output<typeof templateSchema>;
+export type PersonDetail = z.output<typeof personDetailSchema>;
+export type PeoplePage = z.output<typeof peoplePageSchema>;
+export type FaceResult = z.output<typeof faceResultSchema>;
+export type AddFacesResult = z.output<typeof addFacesResponse>;
+export type KeyInfo = z.output<typeof keyInfoSchema>;
+export type CreatedKey = z.output<typeof createdKeySchema>;
+export type KeyList = z.output<typeof keyListSchema>;
+export type OperatingPoint = z.output<typeof operatingPointSchema>;
+export type Ready = z.output<typeof readySchema>;
+export type ServerInfo = z.output<typeof infoSchema>;
