@@ -13,12 +13,13 @@ import { InferencePool } from '@/lib/vision/pool';
 import { openSetThreshold } from '@/lib/vision/open-set';
 import type { OperatingPoint } from '@/lib/vision/recognize';
 import { AuthFailureBackoff } from './auth-failures';
-import { firstStartMessage } from './first-start';
 import { getConfig, type Config } from './config';
+import { firstStartMessage } from './first-start';
 import { getLogger } from './logger';
 import { getMetrics } from './metrics';
 import { startMetricsListener } from './metrics-listener';
 import { RateLimiter } from './rate-limit';
+import { verifyThreshold } from './verify';
 
 export interface Services {
   config: Config;
@@ -93,7 +94,7 @@ async function start(): Promise<Services> {
     keys,
     limiter: new RateLimiter(config.FACEREC_RATE_LIMIT_PER_MINUTE),
     authFailures: new AuthFailureBackoff(),
-    threshold: config.FACEREC_MATCH_THRESHOLD ?? EMBEDDING_MODEL.threshold,
+    threshold: verifyThreshold(config),
     operatingPoint: { calibration: EMBEDDING_MODEL.openSet, targetFpir: config.FACEREC_TARGET_FPIR },
     startedAt: Date.now(),
   };
