@@ -1,5 +1,5 @@
 /**
- * Person centroids for person-level search: for every person slot of the gallery, the sum of
+ * Person centroids for person-level search: for every person slot of the search index, the sum of
  * their unit template vectors (float64, so adds and removes do not drift) and the renormalised
  * mean in one contiguous matrix, rows indexed by slot. Open-set identification scores people
  * by their centroid (lib/vision/open-set.ts): with several photos of a person it names more of

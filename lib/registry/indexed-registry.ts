@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { AnnOptions } from './ann-index';
-import { Gallery } from './gallery';
+import { SearchIndex as Gallery } from './search-index';
 import { headerLine, parseExport, personLine } from './jsonl';
 import {
   RegistryError,

@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Client, Pool, type PoolClient, type QueryResult } from 'pg';
-import type { PersonSnapshot } from './gallery';
+import type { PersonSnapshot } from './search-index';
 import { migrationsAfter } from './migrations/migration';
 import { POSTGRES_MIGRATIONS } from './migrations/postgres';
 import { RegistryError, type Person, type Template, type TemplateSource } from './registry';

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import type { PersonSnapshot } from './gallery';
+import type { PersonSnapshot } from './search-index';
 import { migrationsAfter } from './migrations/migration';
 import { SQLITE_MIGRATIONS } from './migrations/sqlite';
 import { RegistryError, type Person, type Template, type TemplateSource } from './registry';

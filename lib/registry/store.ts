@@ -3,7 +3,7 @@
  * values that are already validated and only read and write them, each method one
  * transaction; they know nothing of the search index except how to fill one.
  */
-import type { Gallery, PersonSnapshot } from './gallery';
+import type { SearchIndex as Gallery, PersonSnapshot } from './search-index';
 import type { Person, Template, TemplateSource } from './registry';
 import type { PageCursor } from './validate';
 
