@@ -18,6 +18,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
+import { l2Normalize } from '../lib/math/vector';
 import { ANN_DEFAULTS, type AnnOptions } from '../lib/registry/ann-index';
 import { SearchIndex } from '../lib/registry/search-index';
 import { createRegistry } from '../lib/registry';
@@ -50,14 +51,8 @@ const TEMPLATES_PER_PERSON = 2;
 const K = 5;
 
 function fillUnit(out: Float32Array, rng: Rng): Float32Array {
-  let sum = 0;
-  for (let i = 0; i < out.length; i++) {
-    out[i] = gaussian(rng);
-    sum += out[i] * out[i];
-  }
-  const norm = Math.sqrt(sum);
-  for (let i = 0; i < out.length; i++) out[i] /= norm;
-  return out;
+  for (let i = 0; i < out.length; i++) out[i] = gaussian(rng);
+  return l2Normalize(out);
 }
 
 function rssMb(): number {
@@ -174,10 +169,7 @@ async function benchSize(size: number, dim: number, withAnn: boolean): Promise<S
 }
 
 function normaliseCopy(v: Float32Array): Float32Array {
-  let sum = 0;
-  for (let i = 0; i < v.length; i++) sum += v[i] * v[i];
-  const norm = Math.sqrt(sum);
-  return v.map((x) => x / norm);
+  return l2Normalize(Float32Array.from(v));
 }
 
 function timeQueriesMerge(a: Timing, b: Timing): Timing {

@@ -12,6 +12,7 @@
  *   candidates are re-scored exactly;
  * - `centroids.ts`: each person's centroid, for person-level search.
  */
+import { l2NormalizeInto } from '../math/vector';
 import { ANN_DEFAULTS, type AnnOptions } from './ann-index';
 import { BackgroundAnn } from './background-ann';
 import { PersonCentroids } from './centroids';
@@ -256,13 +257,9 @@ export class SearchIndex {
     this.ann.stop();
   }
 
+  /** The query at unit length, in scratch space; null for a zero or non-finite vector. */
   private normaliseQuery(vector: Float32Array): Float32Array | null {
-    let sumSquares = 0;
-    for (let j = 0; j < this.dim; j++) sumSquares += vector[j] * vector[j];
-    const norm = Math.sqrt(sumSquares);
-    if (!(norm > 0) || !Number.isFinite(norm)) return null;
-    for (let j = 0; j < this.dim; j++) this.unitQuery[j] = vector[j] / norm;
-    return this.unitQuery;
+    return l2NormalizeInto(vector, this.unitQuery) ? this.unitQuery : null;
   }
 
   /** HNSW candidates re-scored exactly from the matrix, so both paths report the same similarity for a template. */

@@ -4,7 +4,7 @@
  * removes some left/right asymmetry of pose and lighting (measured: docs/models.md).
  */
 import { flipHorizontal } from './align';
-import { l2Normalize } from './match';
+import { l2Normalize } from '../math/vector';
 import type { RgbImage } from './types';
 
 export const EMBEDDING_DIM = 128;

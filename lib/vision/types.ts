@@ -2,6 +2,7 @@
  * Shared value types of the vision pipeline. Coordinates are pixels of the decoded image
  * (after EXIF rotation and any downscale) unless a name says otherwise.
  */
+import type { ImageFormat } from '../media/image-format';
 
 export interface Point {
   x: number;
@@ -32,8 +33,6 @@ export interface DecodedImage extends RgbImage {
   scale: number;
   format: ImageFormat;
 }
-
-export type ImageFormat = 'jpeg' | 'png' | 'webp';
 
 /** Output of the detector: where a face is, how sure, and a few coarse keypoints. */
 export interface Detection {
