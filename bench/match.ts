@@ -2,7 +2,7 @@
  * npm run bench:match [-- --sizes 10000,100000,1000000 --dims 128,512 --ann 10000x128,10000x512,100000x128
  *                        --queries 200 --query-seconds 8 --sqlite-load 100000 --ef-construction 100 --ef-search 128 --no-append]
  *
- * 1:N search cost of the registry's in-memory index (lib/registry/gallery.ts) on random unit
+ * 1:N search cost of the registry's in-memory index (lib/registry/search-index.ts) on random unit
  * vectors, one query at a time on the main thread, as the server runs it:
  * - exact search (the default): build time, memory, per-query p50/p99;
  * - approximate search (HNSW) for the size x dim pairs in --ann (its build is single-threaded
@@ -18,8 +18,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
+import { l2Normalize } from '../lib/math/vector';
 import { ANN_DEFAULTS, type AnnOptions } from '../lib/registry/ann-index';
-import { Gallery } from '../lib/registry/gallery';
+import { SearchIndex } from '../lib/registry/search-index';
 import { createRegistry } from '../lib/registry';
 import { embeddingToBytes, nowIso } from '../lib/registry/validate';
 import { gaussian, seededRng, type Rng } from '../tests/registry/vectors';
@@ -50,14 +51,8 @@ const TEMPLATES_PER_PERSON = 2;
 const K = 5;
 
 function fillUnit(out: Float32Array, rng: Rng): Float32Array {
-  let sum = 0;
-  for (let i = 0; i < out.length; i++) {
-    out[i] = gaussian(rng);
-    sum += out[i] * out[i];
-  }
-  const norm = Math.sqrt(sum);
-  for (let i = 0; i < out.length; i++) out[i] /= norm;
-  return out;
+  for (let i = 0; i < out.length; i++) out[i] = gaussian(rng);
+  return l2Normalize(out);
 }
 
 function rssMb(): number {
@@ -107,7 +102,7 @@ async function benchSize(size: number, dim: number, withAnn: boolean): Promise<S
   const rng = seededRng(size * 31 + dim);
   const rss0 = rssMb();
   // Build: people of two templates each, straight into the index as the registry's load does.
-  const gallery = new Gallery({ dim, initialRows: size });
+  const index = new SearchIndex({ dim, initialRows: size });
   const queryCount = QUERIES;
   const sourceRows = new Set(Array.from({ length: queryCount }, () => Math.floor(rng() * size)));
   const sources: Float32Array[] = [];
@@ -117,10 +112,10 @@ async function benchSize(size: number, dim: number, withAnn: boolean): Promise<S
   for (let row = 0; row < size; row++) {
     if (row % TEMPLATES_PER_PERSON === 0) {
       personId = randomUUID();
-      gallery.upsertPerson(personId, `person ${row / TEMPLATES_PER_PERSON}`);
+      index.upsertPerson(personId, `person ${row / TEMPLATES_PER_PERSON}`);
     }
     fillUnit(v, rng);
-    gallery.addTemplate(personId, randomUUID(), v);
+    index.addTemplate(personId, randomUUID(), v);
     if (sourceRows.has(row)) sources.push(v.slice());
   }
   const buildMs = performance.now() - t;
@@ -130,8 +125,8 @@ async function benchSize(size: number, dim: number, withAnn: boolean): Promise<S
     return normaliseCopy(s.map((x, i) => x + PROBE_NOISE * noise[i]));
   });
   const randoms = Array.from({ length: queryCount }, () => fillUnit(new Float32Array(dim), rng));
-  const top1 = (q: Float32Array) => gallery.search(q, K, -1)[0]?.personId;
-  gallery.search(probes[0], K, -1); // warm-up (JIT)
+  const top1 = (q: Float32Array) => index.search(q, K, -1)[0]?.personId;
+  index.search(probes[0], K, -1); // warm-up (JIT)
   const exactProbe = timeQueries(probes, top1);
   const exactRandom = timeQueries(randoms.slice(0, exactProbe.timing.queries), top1);
   const exactAll = timeQueriesMerge(exactProbe.timing, exactRandom.timing);
@@ -139,17 +134,17 @@ async function benchSize(size: number, dim: number, withAnn: boolean): Promise<S
     dim,
     size,
     people: size / TEMPLATES_PER_PERSON,
-    exact: { buildMs: Math.round(buildMs), indexMb: round(gallery.byteLength() / 2 ** 20, 1), rssGrowthMb: Math.round(rss1 - rss0), ...exactAll },
+    exact: { buildMs: Math.round(buildMs), indexMb: round(index.byteLength() / 2 ** 20, 1), rssGrowthMb: Math.round(rss1 - rss0), ...exactAll },
     approximate: null,
   };
   log(`exact ${size} x ${dim}: build ${Math.round(buildMs)} ms, p50 ${exactAll.p50Ms} ms, p99 ${exactAll.p99Ms} ms`);
   if (withAnn) {
     t = performance.now();
-    gallery.setAnnMinTemplates(0);
-    await gallery.whenReady();
+    index.setAnnMinTemplates(0);
+    await index.whenReady();
     const annBuildMs = performance.now() - t;
     const rss2 = rssMb();
-    gallery.search(probes[0], K, -1);
+    index.search(probes[0], K, -1);
     const annProbe = timeQueries(probes, top1);
     const annRandom = timeQueries(randoms, top1);
     const recall = (approx: (string | undefined)[], exact: (string | undefined)[]) => {
@@ -169,15 +164,12 @@ async function benchSize(size: number, dim: number, withAnn: boolean): Promise<S
         `random p50 ${annRandom.timing.p50Ms} ms recall@1 ${result.approximate.random.recallAt1}`,
     );
   }
-  gallery.dispose();
+  index.dispose();
   return result;
 }
 
 function normaliseCopy(v: Float32Array): Float32Array {
-  let sum = 0;
-  for (let i = 0; i < v.length; i++) sum += v[i] * v[i];
-  const norm = Math.sqrt(sum);
-  return v.map((x) => x / norm);
+  return l2Normalize(Float32Array.from(v));
 }
 
 function timeQueriesMerge(a: Timing, b: Timing): Timing {

@@ -2,10 +2,10 @@
  * npm run bench:openset [-- --dataset DIR] [--calibrate] [--fpir 0.01]
  *
  * Open-set identification as a user meets it, on `lfw-dev/people.csv` (protocol in that
- * folder's README): gallery people (>= 2 photos) enrol their first photo that the product's
- * enrolment gate accepts (at most 2 tried), up to 3 following photos are mated searches; people
+ * folder's README): gallery people (>= 2 photos) enroll their first photo that the product's
+ * enrollment gate accepts (at most 2 tried), up to 3 following photos are mated searches; people
  * with one photo are strangers. Every image goes through the product's pipeline (worker pool)
- * once, cached per model under bench/.cache; enrolment and search run through a real registry
+ * once, cached per model under bench/.cache; enrollment and search run through a real registry
  * (SQLite in a temporary folder) and the product's `identify`, at the shipped operating point.
  *
  * Reports: TPIR (mated searches named correctly), misidentification and FPIR (strangers named)
@@ -13,7 +13,7 @@
  * curve) for the whole gallery and for 100 people, with 1 and 3 enrolled photos (people with
  * >= 5 photos), for the shipped rule and the simpler rules it replaced; tracks of 3 photos
  * (strangers: people with >= 3 photos left out of the gallery); how many gallery people the
- * enrolment gate accepted on the first or second photo; and a cross-validation of the
+ * enrollment gate accepted on the first or second photo; and a cross-validation of the
  * calibration (fitted on one half of the people, checked on the other).
  *
  * --calibrate refits the calibration on all of the dataset's people and writes the JSON the
@@ -31,7 +31,7 @@ import { judgeTrack, rankCandidates, trackBars, type FrameEvidence, type OpenSet
 import { centroid, crowdingIn, fitOpenSet, type FitPerson } from '../lib/vision/open-set-fit';
 import { InferencePool } from '../lib/vision/pool';
 import { identify, type OperatingPoint } from '../lib/vision/recognize';
-import { ENROLMENT_QUALITY } from '../lib/vision/quality';
+import { ENROLLMENT_QUALITY } from '../lib/vision/quality';
 import { ENROLLMENT_ANALYSIS, judgeEnrollment, SUBJECT_RULE } from '../lib/vision/register';
 import type { FaceQuality } from '../lib/vision/types';
 import { appendToBenchmarks, DATASETS_DIR } from './report';
@@ -48,7 +48,7 @@ interface Photo {
   /** Largest face's flip-averaged embedding, or null when no face was found. */
   embedding: Float32Array | null;
   quality: FaceQuality | null;
-  /** The enrolment gate's verdict on the photo. */
+  /** The enrollment gate's verdict on the photo. */
   enrollable: boolean;
   refusedFor: string[];
 }
@@ -58,7 +58,7 @@ interface Photo {
 async function analysePhotos(root: string, rows: { path: string; identity: string }[]): Promise<Photo[]> {
   const cacheDir = path.join(__dirname, '.cache');
   // The verdicts depend on the gate as much as on the model: both name the cache.
-  const gate = createHash('sha256').update(JSON.stringify({ ENROLMENT_QUALITY, SUBJECT_RULE, ANALYSIS_VERSION })).digest('hex').slice(0, 8);
+  const gate = createHash('sha256').update(JSON.stringify({ ENROLLMENT_QUALITY, SUBJECT_RULE, ANALYSIS_VERSION })).digest('hex').slice(0, 8);
   const cacheFile = path.join(cacheDir, `openset-${EMBEDDING_MODEL.id}-${gate}-${path.basename(root)}.jsonl`);
   const cached = new Map<string, Photo>();
   if (fs.existsSync(cacheFile)) {
@@ -107,7 +107,7 @@ interface Protocol {
   mated: Photo[];
   strangers: Photo[];
   /** Gallery people whose first or second photo the gate accepted, of those who had any face. */
-  enrolment: { people: number; acceptedFirst: number; acceptedSecond: number; refusals: Record<string, number> };
+  enrollment: { people: number; acceptedFirst: number; acceptedSecond: number; refusals: Record<string, number> };
 }
 
 function byIdentity(photos: Photo[]): Map<string, Photo[]> {
@@ -126,7 +126,7 @@ function buildProtocol(people: Map<string, Photo[]>, enrolled: number, minPhotos
   const gallery = new Map<string, Photo[]>();
   const mated: Photo[] = [];
   const strangers: Photo[] = [];
-  const enrolment = { people: 0, acceptedFirst: 0, acceptedSecond: 0, refusals: {} as Record<string, number> };
+  const enrollment = { people: 0, acceptedFirst: 0, acceptedSecond: 0, refusals: {} as Record<string, number> };
   for (const [identity, photos] of people) {
     if (photos.length === 1) {
       if (photos[0].embedding) strangers.push(photos[0]);
@@ -140,12 +140,12 @@ function buildProtocol(people: Map<string, Photo[]>, enrolled: number, minPhotos
       for (let attempt = 0; attempt < 2 && i < photos.length; attempt++, i++) {
         const photo = photos[i];
         if (t === 0) {
-          if (attempt === 0) enrolment.people++;
-          for (const r of photo.refusedFor) enrolment.refusals[r] = (enrolment.refusals[r] ?? 0) + 1;
+          if (attempt === 0) enrollment.people++;
+          for (const r of photo.refusedFor) enrollment.refusals[r] = (enrollment.refusals[r] ?? 0) + 1;
         }
         if (photo.enrollable) {
           templates.push(photo);
-          if (t === 0) enrolment[attempt === 0 ? 'acceptedFirst' : 'acceptedSecond']++;
+          if (t === 0) enrollment[attempt === 0 ? 'acceptedFirst' : 'acceptedSecond']++;
           i++;
           break;
         }
@@ -155,7 +155,7 @@ function buildProtocol(people: Map<string, Photo[]>, enrolled: number, minPhotos
     gallery.set(identity, templates);
     mated.push(...photos.slice(i).filter((p) => p.embedding).slice(0, 3));
   }
-  return { gallery, mated, strangers, enrolment };
+  return { gallery, mated, strangers, enrollment };
 }
 
 function subset(protocol: Protocol, people: number, seed: number): Protocol {
@@ -172,7 +172,7 @@ function subset(protocol: Protocol, people: number, seed: number): Protocol {
 
 // ---- searching through the product ----
 
-async function enrol(gallery: Map<string, Photo[]>): Promise<{ registry: Registry; idOf: Map<string, string>; dir: string }> {
+async function enroll(gallery: Map<string, Photo[]>): Promise<{ registry: Registry; idOf: Map<string, string>; dir: string }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'facerec-openset-'));
   const registry = await createRegistry({ dataDir: dir, modelId: EMBEDDING_MODEL.id, dim: EMBEDDING_MODEL.dim });
   const idOf = new Map<string, string>();
@@ -285,7 +285,7 @@ async function trackMode(people: Map<string, Photo[]>, at: OperatingPoint) {
       const rest = withFace.slice(withFace.indexOf(first) + 1);
       if (rest.length >= 3) matedTracks.push(rest.slice(0, 3));
     }
-    const r = await enrol(gallery);
+    const r = await enroll(gallery);
     const nameOf = new Map([...r.idOf].map(([n, id]) => [id, n]));
     const bars = trackBars(at.calibration, r.registry.searchablePeople(), at.targetFpir);
     const judge = (track: Photo[]) => {
@@ -337,7 +337,7 @@ async function crossValidate(people: Map<string, Photo[]>, targetFpir: number) {
     const heldOut = new Map([...people].filter(([n]) => half(n) === test));
     const protocol = buildProtocol(heldOut, 1, 2);
     const at = { calibration, targetFpir };
-    const r = await enrol(protocol.gallery);
+    const r = await enroll(protocol.gallery);
     const nameOf = new Map([...r.idOf].map(([n, id]) => [id, n]));
     folds.push({ fittedOn: `half ${1 - test}`, testedOn: `half ${test}`, people: protocol.gallery.size, ...rates(protocol.mated, searchAll(r.registry, nameOf, protocol.mated, at), searchAll(r.registry, nameOf, protocol.strangers, at)) });
     await closeRegistry(r);
@@ -372,7 +372,7 @@ async function main() {
   const at: OperatingPoint = { calibration, targetFpir };
 
   const one = buildProtocol(people, 1, 2);
-  const r = await enrol(one.gallery);
+  const r = await enroll(one.gallery);
   const nameOf = new Map([...r.idOf].map(([n, id]) => [id, n]));
   const shipped = rates(one.mated, searchAll(r.registry, nameOf, one.mated, at), searchAll(r.registry, nameOf, one.strangers, at));
   // Before: the best template's cosine against the 1:1 threshold (FMR 1e-3), as recognition decided until now.
@@ -382,7 +382,7 @@ async function main() {
 
   const fivePlus = buildProtocol(people, 1, 5);
   const three = buildProtocol(people, 3, 5);
-  const threeRun = await enrol(three.gallery);
+  const threeRun = await enroll(three.gallery);
   const threeNames = new Map([...threeRun.idOf].map(([n, id]) => [id, n]));
   const shippedThree = rates(three.mated, searchAll(threeRun.registry, threeNames, three.mated, at), searchAll(threeRun.registry, threeNames, three.strangers, at));
   await closeRegistry(threeRun);
@@ -394,7 +394,7 @@ async function main() {
     calibration: calibration.source,
     photos: photos.length,
     facesFound: photos.filter((p) => p.embedding).length,
-    enrolment: { ...one.enrolment, acceptedWithinTwo: (one.enrolment.acceptedFirst + one.enrolment.acceptedSecond) / one.enrolment.people },
+    enrollment: { ...one.enrollment, acceptedWithinTwo: (one.enrollment.acceptedFirst + one.enrollment.acceptedSecond) / one.enrollment.people },
     before: { onePhoto: { rule: `best template, cosine >= ${EMBEDDING_MODEL.threshold}`, ...before } },
     shipped: { onePhoto: { people: one.gallery.size, mated: one.mated.length, strangers: one.strangers.length, ...shipped }, threePhotos: { people: three.gallery.size, mated: three.mated.length, ...shippedThree } },
     curves: [
@@ -427,7 +427,7 @@ async function main() {
     '',
     `Tracks of 3 photos (two runs with the roles swapped, ${report.tracks.galleryPeople} enrolled): enrolled tracks named correctly ${pct(report.tracks.matedNamedCorrectly)} (misidentified ${pct(report.tracks.matedMisidentified)}, ${report.tracks.matedTracks} tracks); stranger tracks named ${pct(report.tracks.strangerTracksNamed)} of ${report.tracks.strangerTracks} (named by any single frame: ${pct(report.tracks.strangerTracksNamedByAnyFrame)}).`,
     '',
-    `Enrolment gate: ${pct(report.enrolment.acceptedWithinTwo)} of ${report.enrolment.people} gallery people accepted on the first or second photo (first: ${report.enrolment.acceptedFirst}, second: ${report.enrolment.acceptedSecond}); refusals: ${Object.entries(report.enrolment.refusals).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'}.`,
+    `Enrollment gate: ${pct(report.enrollment.acceptedWithinTwo)} of ${report.enrollment.people} gallery people accepted on the first or second photo (first: ${report.enrollment.acceptedFirst}, second: ${report.enrollment.acceptedSecond}); refusals: ${Object.entries(report.enrollment.refusals).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'}.`,
     '',
     'Calibration cross-validated (fitted on one half of the people, searched with the other half, 1 photo enrolled):',
     '',

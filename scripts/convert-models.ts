@@ -4,10 +4,9 @@
  * the standalone output and the Docker image then carry finished files, no instance spends
  * its cold start converting, and nothing needs a writable application folder at run time.
  */
-import path from 'node:path';
 import { ONNX_MODELS, type OnnxModelName } from '../lib/vision/onnx/convert';
-import { writeOnnxModels } from '../lib/vision/onnx/store';
+import { defaultModelDir, writeOnnxModels } from '../lib/vision/onnx/store';
 
 const t0 = performance.now();
-const files = writeOnnxModels(path.join('dist', 'models'), Object.keys(ONNX_MODELS) as OnnxModelName[]);
+const files = writeOnnxModels(defaultModelDir(), Object.keys(ONNX_MODELS) as OnnxModelName[]);
 console.log(`convert-models: ${files.length} ONNX models written to dist/models in ${Math.round(performance.now() - t0)} ms`);

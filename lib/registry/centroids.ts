@@ -1,5 +1,5 @@
 /**
- * Person centroids for person-level search: for every person slot of the gallery, the sum of
+ * Person centroids for person-level search: for every person slot of the search index, the sum of
  * their unit template vectors (float64, so adds and removes do not drift) and the renormalised
  * mean in one contiguous matrix, rows indexed by slot. Open-set identification scores people
  * by their centroid (lib/vision/open-set.ts): with several photos of a person it names more of
@@ -10,6 +10,7 @@
  * nearest other people: look-alike-prone people get a stricter bar) is computed when asked and
  * kept until the next change of any centroid.
  */
+import { l2NormalizeInto } from '../math/vector';
 import { BLOCK_ROWS, VectorMatrix } from './vector-matrix';
 
 export class PersonCentroids {
@@ -115,11 +116,7 @@ export class PersonCentroids {
   private accumulate(slot: number, vector: Float32Array, sign: 1 | -1): void {
     this.version++;
     const base = slot * this.dim;
-    let sumSquares = 0;
-    for (let j = 0; j < this.dim; j++) {
-      const v = (this.sums[base + j] += sign * vector[j]);
-      sumSquares += v * v;
-    }
+    for (let j = 0; j < this.dim; j++) this.sums[base + j] += sign * vector[j];
     const before = this.counts[slot];
     this.counts[slot] = Math.max(0, before + sign);
     if (before === 0 && sign === 1) this.populatedSlots++;
@@ -129,8 +126,7 @@ export class PersonCentroids {
       this.matrix.setRow(slot, this.unit.fill(0));
       return;
     }
-    const norm = Math.sqrt(sumSquares);
-    for (let j = 0; j < this.dim; j++) this.unit[j] = norm > 0 ? this.sums[base + j] / norm : 0;
+    if (!l2NormalizeInto(this.sums.subarray(base, base + this.dim), this.unit)) this.unit.fill(0);
     this.matrix.setRow(slot, this.unit);
   }
 

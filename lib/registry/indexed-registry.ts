@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AnnOptions } from './ann-index';
 import { auditRecord, createAuditTrail, type AuditContext, type AuditTrail } from './audit';
-import { Gallery } from './gallery';
+import { SearchIndex as Gallery } from './search-index';
 import { headerLine, parseExport, personLine } from './jsonl';
 import { createKeyStore, type KeyStore } from './keys';
 import {

@@ -8,8 +8,8 @@
 import { randomUUID } from 'node:crypto';
 import { Client, Pool, type PoolClient, type QueryResult } from 'pg';
 import type { AuditFilter, AuditRecord, StoredAuditRecord } from './audit';
-import type { PersonSnapshot } from './gallery';
 import type { ApiKeyInfo, KeyRecord, Role } from './keys';
+import type { PersonSnapshot } from './search-index';
 import { migrationsAfter } from './migrations/migration';
 import { POSTGRES_MIGRATIONS } from './migrations/postgres';
 import { appendAudit, erasePersonAudit, listAudit } from './postgres-audit';

@@ -2,7 +2,7 @@
  * The registry of known people and their face templates: the interface every backend
  * implements, its value types and its catalogued errors. Backends (`sqlite.ts`,
  * `postgres.ts`) only store; `indexed-registry.ts` validates, keeps the in-memory search
- * index (`gallery.ts`) in step with the store and answers searches.
+ * index (`search-index.ts`) in step with the store and answers searches.
  */
 import type { AuditContext, AuditTrail } from './audit';
 import type { KeyStore } from './keys';

@@ -4,8 +4,8 @@
  * transaction; they know nothing of the search index except how to fill one.
  */
 import type { AuditFilter, AuditRecord, StoredAuditRecord } from './audit';
-import type { Gallery, PersonSnapshot } from './gallery';
 import type { ApiKeyInfo, KeyRecord, Role } from './keys';
+import type { SearchIndex as Gallery, PersonSnapshot } from './search-index';
 import type { Person, Template, TemplateSource } from './registry';
 import type { SightingsRepository } from './sightings';
 import type { PageCursor } from './validate';

@@ -5,6 +5,8 @@
  */
 import { LIMITS, codePointLength, utf8ByteLength } from '../contract/limits';
 import { TEMPLATE_SOURCES, type TemplateSource } from '../contract/vocabulary';
+import { l2NormalizeInto } from '../math/vector';
+import { sniffImageFormat } from '../media/image-format';
 import { RegistryError, type NewTemplate } from './registry';
 
 // The limits are the wire contract's (lib/contract/limits.ts): names in code points, metadata in
@@ -104,16 +106,9 @@ export function serialiseMetadata(metadata: unknown): string | null {
 export function normaliseEmbedding(embedding: unknown, dim: number): Float32Array {
   if (!(embedding instanceof Float32Array)) invalid('embedding must be a Float32Array');
   if (embedding.length !== dim) invalid(`embedding has ${embedding.length} values; this registry stores ${dim}`);
-  let sumSquares = 0;
-  for (let i = 0; i < dim; i++) {
-    const x = embedding[i];
-    if (!Number.isFinite(x)) invalid(`embedding value ${i} is not finite`);
-    sumSquares += x * x;
-  }
-  const norm = Math.sqrt(sumSquares);
-  if (!(norm > 1e-12) || !Number.isFinite(norm)) invalid('embedding has zero (or overflowing) length');
+  for (let i = 0; i < dim; i++) if (!Number.isFinite(embedding[i])) invalid(`embedding value ${i} is not finite`);
   const unit = new Float32Array(dim);
-  for (let i = 0; i < dim; i++) unit[i] = embedding[i] / norm;
+  if (!l2NormalizeInto(embedding, unit, 1e-12)) invalid('embedding has zero (or overflowing) length');
   return unit;
 }
 
@@ -140,7 +135,7 @@ export function checkSource(source: unknown): TemplateSource {
 export function checkCrop(crop: unknown): Uint8Array {
   if (!(crop instanceof Uint8Array)) invalid('crop must be a Uint8Array of JPEG bytes');
   if (crop.length > CROP_MAX_BYTES) invalid(`crop is ${crop.length} bytes; at most ${CROP_MAX_BYTES} are allowed`);
-  if (crop.length < 3 || crop[0] !== 0xff || crop[1] !== 0xd8 || crop[2] !== 0xff) invalid('crop is not a JPEG');
+  if (sniffImageFormat(crop) !== 'jpeg') invalid('crop is not a JPEG');
   return crop;
 }
 

@@ -6,7 +6,7 @@
  * byte: no toolchain or .wasm file to ship) computes a block of dot products per call, about
  * 2.5x faster than the best plain-JS loop measured here; a full scan is memory-bound anyway
  * (1M x 128 floats is 512 MB read per query). Where WebAssembly SIMD is missing, or the
- * gallery outgrows the 4 GiB a WebAssembly memory can address, the same layout moves to an
+ * index outgrows the 4 GiB a WebAssembly memory can address, the same layout moves to an
  * ordinary Float32Array and an unrolled JS loop.
  *
  * Layout, in floats: [query: stride][scores: BLOCK_ROWS][row 0: stride][row 1: stride]...

@@ -3,7 +3,8 @@
  * embedding networks. All coordinates are pixels of the decoded image; a transform maps
  * *output* pixels (crop or chip) to *input* pixels, so warping samples the input directly.
  */
-import type { Box, Detection, Point, RgbImage } from './types';
+import { EMBEDDER, LANDMARKS } from './models';
+import type { Box, Point, RgbImage } from './types';
 
 /** x' = a*x - b*y + tx, y' = b*x + a*y + ty: rotation+uniform scale (a=s*cos, b=s*sin) + shift. */
 export interface Similarity {
@@ -67,15 +68,14 @@ const MEAN_FACE_Y = [
   0.778746, 0.785343, 0.778746, 0.784792, 0.824182, 0.831803, 0.824182,
 ];
 
-export const CHIP_SIZE_PX = 150;
 export const CHIP_PADDING = 0.25;
 
-/** Transform from chip pixels to image pixels that puts the 68 landmarks on dlib's mean face. */
-export function dlibChipTransform(landmarks68: Point[], sizePx = CHIP_SIZE_PX, padding = CHIP_PADDING): Similarity {
-  if (landmarks68.length !== 68) throw new Error('dlibChipTransform needs 68 landmarks');
+/** Transform from chip pixels (the embedder's input) to image pixels that puts the 68 landmarks on dlib's mean face. */
+export function dlibChipTransform(landmarks68: Point[], sizePx = EMBEDDER.inputPx, padding = CHIP_PADDING): Similarity {
+  if (landmarks68.length !== LANDMARKS.points) throw new Error(`dlibChipTransform needs ${LANDMARKS.points} landmarks`);
   const chipPoints: Point[] = [];
   const imagePoints: Point[] = [];
-  for (let i = 17; i < 68; i++) {
+  for (let i = 17; i < LANDMARKS.points; i++) {
     chipPoints.push({
       x: ((padding + MEAN_FACE_X[i - 17]) / (2 * padding + 1)) * sizePx,
       y: ((padding + MEAN_FACE_Y[i - 17]) / (2 * padding + 1)) * sizePx,
@@ -86,21 +86,17 @@ export function dlibChipTransform(landmarks68: Point[], sizePx = CHIP_SIZE_PX, p
 }
 
 /**
- * Box the landmark net sees, from a detection. BlazeFace boxes are squares around the inner
+ * Box the landmark net sees, from a detector box. BlazeFace boxes are squares around the inner
  * face; face-api's landmark net was trained on taller SSD-style boxes. Measured on lfw-dev:
  * the median SSD box is shifted (-0.02 s, -0.08 s) and sized 0.94 s x 1.12 s for a BlazeFace
- * side s. A box drawn around the face mesh is the same size as BlazeFace's, its centre
- * (-0.006 s, -0.028 s) away (median over 318 lfw-dev faces), so it is shifted back first.
+ * side s.
  */
-export function landmarkBox(detection: Pick<Detection, 'box' | 'boxSource'>, grow = 1): Box {
-  const { box } = detection;
+export function landmarkBox(box: Box): Box {
   const s = (box.width + box.height) / 2;
-  const meshShiftX = detection.boxSource === 'mesh' ? 0.0064 : 0;
-  const meshShiftY = detection.boxSource === 'mesh' ? 0.028 : 0;
-  const cx = box.x + box.width / 2 + (meshShiftX - 0.02) * s;
-  const cy = box.y + box.height / 2 + (meshShiftY - 0.08) * s;
-  const w = 0.94 * s * grow;
-  const h = 1.12 * s * grow;
+  const cx = box.x + box.width / 2 - 0.02 * s;
+  const cy = box.y + box.height / 2 - 0.08 * s;
+  const w = 0.94 * s;
+  const h = 1.12 * s;
   return { x: cx - w / 2, y: cy - h / 2, width: w, height: h };
 }
 

@@ -7,16 +7,14 @@
  * average moves every box, which moves the landmark crops and so every stored embedding.
  * Coordinates are pixels of the detector's input image unless a name says otherwise.
  */
-import type { Detection, Point } from './types';
+import { DETECTOR } from './models';
+import type { Detection } from './types';
 
-/** BlazeFace's input side, pixels. */
-export const BLAZEFACE_INPUT_PX = 256;
-const KEYPOINTS = 6;
-/** Values per anchor: box centre offset (x, y), size (w, h), 6 keypoints (x, y). */
+/** Values per anchor: box centre offset (x, y), size (w, h), 6 keypoints (x, y; not used). */
 const REGRESSORS = 16;
 
 /** Anchor centres (x, y) in input pixels: the 16x16 grid (2 per cell), then the 8x8 grid (6 per cell). */
-export function blazeFaceAnchors(inputPx = BLAZEFACE_INPUT_PX): Float32Array {
+export function blazeFaceAnchors(inputPx = DETECTOR.inputPx): Float32Array {
   const specs = [{ stride: inputPx / 16, perCell: 2 }, { stride: inputPx / 8, perCell: 6 }];
   const out: number[] = [];
   for (const { stride, perCell } of specs) {
@@ -83,17 +81,11 @@ export function decodeBlazeFace(out: BlazeFaceOutputs, anchors: Float32Array, op
  * Human's face box for a candidate, in pixels of an image of `width` x `height` that was
  * stretched to the detector's square: scaled, enlarged 1.4x, squared and rounded, then clipped
  * to the image and truncated (Human's scaleBoxCoordinates, enlargeBox, squarifyBox, clampBox).
- * Keypoints are BlazeFace's 6, in image pixels. The score is rounded to 2 decimals as Human's
- * `boxScore` is.
+ * The score is rounded to 2 decimals as Human's `boxScore` is.
  */
-export function humanFaceBox(c: BlazeFaceCandidate, out: BlazeFaceOutputs, anchors: Float32Array, width: number, height: number, inputPx = BLAZEFACE_INPUT_PX): Detection | undefined {
+export function humanFaceBox(c: BlazeFaceCandidate, width: number, height: number, inputPx = DETECTOR.inputPx): Detection | undefined {
   const fx = width / inputPx, fy = height / inputPx;
   const [x1, y1, x2, y2] = [c.box[0] * fx, c.box[1] * fy, c.box[2] * fx, c.box[3] * fy];
-  const keypoints: Point[] = [];
-  const r = c.anchor * REGRESSORS + 4;
-  for (let k = 0; k < KEYPOINTS; k++) {
-    keypoints.push({ x: (out.regressors[r + 2 * k] + anchors[2 * c.anchor]) * fx, y: (out.regressors[r + 2 * k + 1] + anchors[2 * c.anchor + 1]) * fy });
-  }
   const cx = x1 + (x2 - x1) / 2, cy = y1 + (y2 - y1) / 2;
   const sizeW = Math.abs(x2 - x1), sizeH = Math.abs(y2 - y1);
   const ew = 1.4 * sizeW / 2, eh = 1.4 * sizeH / 2;
@@ -106,5 +98,5 @@ export function humanFaceBox(c: BlazeFaceCandidate, out: BlazeFaceOutputs, ancho
   const bx = Math.trunc(Math.max(0, sx)), by = Math.trunc(Math.max(0, sy));
   const box = { x: bx, y: by, width: Math.trunc(Math.min(width, tx) - Math.max(0, sx)), height: Math.trunc(Math.min(height, ty) - Math.max(0, sy)) };
   const score = Math.round(100 * c.score) / 100;
-  return { box, score, detectorScore: score, keypoints, boxSource: 'detector' };
+  return { box, score, detectorScore: score };
 }

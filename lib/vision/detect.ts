@@ -18,15 +18,14 @@ export interface DetectorOptions {
   /** Overlap (IoU) above which two candidates are the same face. */
   iouThreshold: number;
   /**
-   * Verify each candidate with the face-mesh model's own face confidence and keep it only when
-   * that reaches `minFaceScore`. BlazeFace alone cannot separate small real faces (scores
-   * 0.2-0.5 in group photos) from cat faces, clocks and logos (up to 0.83); the mesh's
-   * confidence separates them cleanly (measured on multi-face and no-face, docs/models.md).
-   * The mesh runs on BlazeFace's box exactly as Human would run it, but the box itself stays
-   * BlazeFace's: Human's mesh-derived box made the landmark crops worse (98.5% vs 99.2% on
-   * lfw-dev folds 1-2).
+   * Every candidate is verified by the face-mesh model's own face confidence and kept when
+   * that reaches `minFaceScore` (or one of the two rules below holds). BlazeFace alone cannot
+   * separate small real faces (scores 0.2-0.5 in group photos) from cat faces, clocks and logos
+   * (up to 0.83); the mesh's confidence separates them cleanly (measured on multi-face and
+   * no-face, docs/models.md). The mesh runs on BlazeFace's box exactly as Human would run it,
+   * but the box itself stays BlazeFace's: Human's mesh-derived box made the landmark crops worse
+   * (98.5% vs 99.2% on lfw-dev folds 1-2).
    */
-  verify: boolean;
   minFaceScore: number;
   /**
    * BlazeFace score from which a candidate needs no second opinion: the mesh misjudges some
@@ -42,7 +41,7 @@ export interface DetectorOptions {
   minCombinedScore: number;
 }
 
-export const DEFAULT_DETECTOR_OPTIONS: DetectorOptions = { maxFaces: 50, minScore: 0.2, iouThreshold: 0.3, verify: true, minFaceScore: 0.88, trustDetectorScore: 0.88, minCombinedScore: 1.35 };
+export const DEFAULT_DETECTOR_OPTIONS: DetectorOptions = { maxFaces: 50, minScore: 0.2, iouThreshold: 0.3, minFaceScore: 0.88, trustDetectorScore: 0.88, minCombinedScore: 1.35 };
 
 /** A detector for one square image: Human's (tfjs, the reference) or the ONNX one. */
 export interface FaceDetector {
@@ -129,7 +128,7 @@ export async function detectFaces(detector: FaceDetector, image: RgbImage): Prom
     const input = isWhole ? image : cropSquare(image, sq);
     for (const d of await detector.detect(input)) {
       const box = clip({ ...d.box, x: d.box.x + sq.x, y: d.box.y + sq.y }, image.width, image.height);
-      candidates.push({ ...d, box, keypoints: d.keypoints.map((p) => ({ x: p.x + sq.x, y: p.y + sq.y })) });
+      candidates.push({ ...d, box });
     }
   }
   return mergeDetections(candidates)

@@ -4,10 +4,9 @@
  * removes some left/right asymmetry of pose and lighting (measured: docs/models.md).
  */
 import { flipHorizontal } from './align';
-import { l2Normalize } from './match';
+import { l2Normalize } from '../math/vector';
+import { EMBEDDER } from './models';
 import type { RgbImage } from './types';
-
-export const EMBEDDING_DIM = 128;
 
 /** The embedding network, on whichever runtime: raw descriptors of 150x150 chips, one batch. */
 export interface FaceNets {
@@ -19,11 +18,12 @@ export async function embedChips(nets: FaceNets, chips: RgbImage[], flip: boolea
   const batch = flip ? [...chips, ...chips.map(flipHorizontal)] : chips;
   const raw = await nets.describe(batch);
   const n = chips.length;
+  const dim = EMBEDDER.dim;
   const out: Float32Array[] = [];
   for (let i = 0; i < n; i++) {
-    const v = new Float32Array(EMBEDDING_DIM);
-    for (let d = 0; d < EMBEDDING_DIM; d++) {
-      v[d] = raw[i * EMBEDDING_DIM + d] + (flip ? raw[(i + n) * EMBEDDING_DIM + d] : 0);
+    const v = new Float32Array(dim);
+    for (let d = 0; d < dim; d++) {
+      v[d] = raw[i * dim + d] + (flip ? raw[(i + n) * dim + d] : 0);
     }
     out.push(l2Normalize(v));
   }

@@ -15,7 +15,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { DetectorOptions } from './detect';
 import { DEFAULT_DETECTOR_OPTIONS } from './detect';
-import { DETECTOR, packageDir } from './models';
+import { DETECTOR, MESH, packageDir } from './models';
 import { runtimeRequire } from './runtime-require';
 import type { Detection, RgbImage } from './types';
 
@@ -40,7 +40,7 @@ interface Tf {
   };
 }
 interface WeightGroup { paths: string[]; weights: unknown[] }
-interface HumanFace { box: [number, number, number, number]; boxScore: number; score: number; mesh: [number, number, number?][] }
+interface HumanFace { box: [number, number, number, number]; boxScore: number; score: number }
 interface HumanInstance {
   load(): Promise<void>;
   detect(input: Tensor): Promise<{ face: HumanFace[]; error?: string | null }>;
@@ -97,10 +97,10 @@ function registerFileLoader(tf: Tf): void {
 }
 
 
-/** Human configured as a face detector only: BlazeFace boxes and keypoints, nothing else. */
-/** Input side of Human's face-mesh model, pixels. */
-const MESH_INPUT_PX = 192;
-
+/**
+ * Human configured as a face detector only (BlazeFace boxes, nothing else), with the face-mesh
+ * model run beside it for its face confidence, which verifies BlazeFace's candidates.
+ */
 export class HumanDetector {
   private human: HumanInstance | undefined;
   private tf: Tf | undefined;
@@ -154,12 +154,10 @@ export class HumanDetector {
       segmentation: { enabled: false },
     });
     await this.human.load();
-    if (this.options.verify) {
-      const converter = runtimeRequire(/* turbopackIgnore: true */ '@tensorflow/tfjs-converter') as {
-        loadGraphModel(url: string): Promise<GraphModel>;
-      };
-      this.mesh = await converter.loadGraphModel(`file://${path.join(models, 'facemesh.json')}`);
-    }
+    const converter = runtimeRequire(/* turbopackIgnore: true */ '@tensorflow/tfjs-converter') as {
+      loadGraphModel(url: string): Promise<GraphModel>;
+    };
+    this.mesh = await converter.loadGraphModel(`file://${path.join(packageDir(MESH.packageName), MESH.files[0])}`);
     this.tf = tf;
   }
 
@@ -173,7 +171,7 @@ export class HumanDetector {
     const tf = this.tf!;
     const scores: number[] = [];
     for (const [x, y, w, h] of boxes) {
-      const crop = tf.image.cropAndResize(input, [[y / image.height, x / image.width, (y + h) / image.height, (x + w) / image.width]], [0], [MESH_INPUT_PX, MESH_INPUT_PX]);
+      const crop = tf.image.cropAndResize(input, [[y / image.height, x / image.width, (y + h) / image.height, (x + w) / image.width]], [0], [MESH.inputPx, MESH.inputPx]);
       const norm = tf.div(crop, 255);
       crop.dispose();
       const outputs = this.mesh!.execute(norm);
@@ -186,23 +184,21 @@ export class HumanDetector {
     return scores;
   }
 
-  /** Every face in the image: box (pixels), score, and BlazeFace's 6 keypoints. */
+  /** Every face in the image that the mesh confirms: box (pixels) and score. */
   async detect(image: RgbImage): Promise<Detection[]> {
     if (!this.human || !this.tf) throw new Error('HumanDetector.detect() before load()');
     const input = this.tf.tensor4d(image.data, [1, image.height, image.width, 3], 'int32');
     try {
       const result = await this.human.detect(input);
       if (result.error) throw new Error(`Human detection failed: ${result.error}`);
-      const faceScores = this.options.verify && result.face.length ? await this.meshScores(input, image, result.face.map((f) => f.box)) : undefined;
+      const faceScores = result.face.length ? await this.meshScores(input, image, result.face.map((f) => f.box)) : [];
       const detections: Detection[] = [];
       result.face.forEach((f, i) => {
-        if (faceScores && !this.passesVerification(f.boxScore, faceScores[i])) return;
+        if (!this.passesVerification(f.boxScore, faceScores[i])) return;
         detections.push({
           box: { x: f.box[0], y: f.box[1], width: f.box[2], height: f.box[3] },
-          score: faceScores ? Math.max(faceScores[i], f.boxScore) : f.boxScore,
+          score: Math.max(faceScores[i], f.boxScore),
           detectorScore: f.boxScore,
-          keypoints: f.mesh.map(([x, y]) => ({ x, y })),
-          boxSource: 'detector',
         });
       });
       return detections;

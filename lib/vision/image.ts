@@ -5,8 +5,9 @@
  * on a bounded number of pixels.
  */
 import sharp from 'sharp';
+import { sniffImageFormat } from '../media/image-format';
 import { VisionError } from './errors';
-import type { DecodedImage, ImageFormat } from './types';
+import type { DecodedImage } from './types';
 
 export interface DecodeLimits {
   /** Refuse images with more pixels than this (width x height from the header). */
@@ -16,26 +17,6 @@ export interface DecodeLimits {
 }
 
 export const DEFAULT_DECODE_LIMITS: DecodeLimits = { maxPixels: 40_000_000, maxSidePx: 1600 };
-
-/** Identifies JPEG, PNG and WebP by their magic bytes; anything else is null. */
-export function sniffImageFormat(bytes: Uint8Array): ImageFormat | null {
-  if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'jpeg';
-  if (
-    bytes.length >= 8 &&
-    bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47 &&
-    bytes[4] === 0x0d && bytes[5] === 0x0a && bytes[6] === 0x1a && bytes[7] === 0x0a
-  ) {
-    return 'png';
-  }
-  if (
-    bytes.length >= 12 &&
-    String.fromCharCode(bytes[0], bytes[1], bytes[2], bytes[3]) === 'RIFF' &&
-    String.fromCharCode(bytes[8], bytes[9], bytes[10], bytes[11]) === 'WEBP'
-  ) {
-    return 'webp';
-  }
-  return null;
-}
 
 export async function decodeImage(bytes: Uint8Array, limits: DecodeLimits = DEFAULT_DECODE_LIMITS): Promise<DecodedImage> {
   if (bytes.length === 0) throw new VisionError('empty_image', 'The image is empty (0 bytes).');

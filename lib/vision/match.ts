@@ -3,15 +3,6 @@
  * L2-normalised embeddings, and the statistics that tie a threshold to a false-match rate.
  */
 
-export function l2Normalize(v: Float32Array): Float32Array {
-  let s = 0;
-  for (let i = 0; i < v.length; i++) s += v[i] * v[i];
-  const n = Math.sqrt(s);
-  if (!(n > 0) || !Number.isFinite(n)) throw new Error('cannot normalise a zero or non-finite vector');
-  for (let i = 0; i < v.length; i++) v[i] /= n;
-  return v;
-}
-
 /** Cosine similarity of two L2-normalised vectors (their dot product), -1..1. */
 export function cosineSimilarity(a: ArrayLike<number>, b: ArrayLike<number>): number {
   if (a.length !== b.length) throw new Error(`embedding lengths differ: ${a.length} vs ${b.length}`);

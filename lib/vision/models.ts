@@ -40,21 +40,26 @@ export const MESH: ModelSpec = {
   description: "Human's face-mesh model, used for its face confidence: verifies BlazeFace's candidates",
 };
 
-export const LANDMARKS: ModelSpec = {
+export const LANDMARKS: ModelSpec & { points: number } = {
   id: 'faceapi-landmark68',
   version: '1.7.15',
   packageName: '@vladmandic/face-api',
   files: ['model/face_landmark_68_model-weights_manifest.json', 'model/face_landmark_68_model.bin'],
   inputPx: 112,
+  /** Landmarks per face, dlib/iBUG order; the net outputs (x, y) for each, relative to the crop. */
+  points: 68,
   description: 'face-api 68-point landmark net, run on the expanded detector box',
 };
 
-export const EMBEDDER: ModelSpec = {
+export const EMBEDDER: ModelSpec & { dim: number } = {
   id: 'faceapi-resnet34',
   version: '1.7.15',
   packageName: '@vladmandic/face-api',
   files: ['model/face_recognition_model-weights_manifest.json', 'model/face_recognition_model.bin'],
+  /** The aligned chip's side. */
   inputPx: 150,
+  /** Values per raw descriptor. */
+  dim: 128,
   description: "face-api's port of dlib's ResNet-34 face descriptor (128-d), on a dlib-style 150x150 chip",
 };
 
@@ -82,7 +87,7 @@ export interface EmbeddingModel {
 
 export const EMBEDDING_MODEL: EmbeddingModel = {
   id: 'resnet34-dlibchip150-v1',
-  dim: 128,
+  dim: EMBEDDER.dim,
   threshold: 0.9303,
   targetFmr: 1e-3,
   openSet: openSetCalibration,

@@ -4,9 +4,9 @@
  * weights and the same inputs as the tfjs path (human.ts, faceapi.ts), which stays as the
  * reference the agreement tests compare against.
  */
-import { BLAZEFACE_INPUT_PX, blazeFaceAnchors, decodeBlazeFace, humanFaceBox } from './blazeface';
+import { blazeFaceAnchors, decodeBlazeFace, humanFaceBox } from './blazeface';
 import { DEFAULT_DETECTOR_OPTIONS, type DetectorOptions, type FaceDetector } from './detect';
-import { EMBEDDER, LANDMARKS, MESH } from './models';
+import { DETECTOR, EMBEDDER, LANDMARKS, MESH } from './models';
 import { batchOfImages, writeCropResized, writeResizedBilinear } from './network-input';
 import { BLAZEFACE_OUTPUTS, type OnnxModelName } from './onnx/convert';
 import { loadOnnxModel } from './onnx/store';
@@ -15,8 +15,6 @@ import type { Detection, RgbImage } from './types';
 
 export interface OnnxSettings {
   session: SessionSettings;
-  /** Folder of the converted .onnx files; default dist/models under the working directory. */
-  modelDir?: string;
 }
 
 export const DEFAULT_ONNX_SETTINGS: OnnxSettings = { session: DEFAULT_SESSION_SETTINGS };
@@ -31,7 +29,7 @@ export interface OnnxLoadReport {
 }
 
 async function openModel(name: OnnxModelName, settings: OnnxSettings, report: OnnxLoadReport): Promise<OnnxSession> {
-  const { bytes, source } = loadOnnxModel(name, settings.modelDir);
+  const { bytes, source } = loadOnnxModel(name);
   if (source === 'converted') report.convertedAtLoad.push(name);
   const session = await OnnxSession.create(bytes, settings.session);
   report.executionProvider = session.provider;
@@ -48,6 +46,7 @@ function concat(a: Float32Array, b: Float32Array): Float32Array {
 
 export class OnnxDetector implements FaceDetector {
   private blazeface: OnnxSession | undefined;
+  /** The face-mesh model, for its face confidence only: verifies BlazeFace's candidates. */
   private mesh: OnnxSession | undefined;
   private readonly anchors = blazeFaceAnchors();
 
@@ -55,11 +54,12 @@ export class OnnxDetector implements FaceDetector {
 
   async load(settings: OnnxSettings, report: OnnxLoadReport): Promise<void> {
     this.blazeface = await openModel('blazeface', settings, report);
-    if (this.options.verify) this.mesh = await openModel('facemesh', settings, report);
+    this.mesh = await openModel('facemesh', settings, report);
     // One run each: the first call of a session allocates its buffers.
-    const grey: RgbImage = { data: new Uint8Array(BLAZEFACE_INPUT_PX * BLAZEFACE_INPUT_PX * 3).fill(128), width: BLAZEFACE_INPUT_PX, height: BLAZEFACE_INPUT_PX };
+    const side = DETECTOR.inputPx;
+    const grey: RgbImage = { data: new Uint8Array(side * side * 3).fill(128), width: side, height: side };
     await this.detect(grey);
-    if (this.mesh) await this.meshScores(grey, [{ x: 64, y: 64, width: 128, height: 128 }]);
+    await this.meshScores(grey, [{ x: 64, y: 64, width: 128, height: 128 }]);
   }
 
   private passesVerification(detectorScore: number, meshScore: number): boolean {
@@ -76,16 +76,17 @@ export class OnnxDetector implements FaceDetector {
       const crop = { y1: b.y / image.height, x1: b.x / image.width, y2: (b.y + b.height) / image.height, x2: (b.x + b.width) / image.width };
       writeCropResized(image, crop, side, input, i * per, 1 / 255);
     });
-    const mesh = this.mesh!;
+    const mesh = this.mesh;
+    if (!mesh) throw new Error('OnnxDetector.meshScores() before load()');
     const out = await mesh.run({ [mesh.inputNames[0]]: { data: input, dims: [boxes.length, side, side, 3] } });
     return out.faceflag.data;
   }
 
-  /** Every face in a (square) image: Human's box (pixels), score, BlazeFace's 6 keypoints. */
+  /** Every face in a (square) image that the mesh confirms: Human's box (pixels) and score. */
   async detect(image: RgbImage): Promise<Detection[]> {
     const net = this.blazeface;
     if (!net) throw new Error('OnnxDetector.detect() before load()');
-    const side = BLAZEFACE_INPUT_PX;
+    const side = DETECTOR.inputPx;
     const input = new Float32Array(side * side * 3);
     writeResizedBilinear(image, side, side, input, 0, 1 / 127.5, -1);
     const out = await net.run({ [net.inputNames[0]]: { data: input, dims: [1, side, side, 3] } });
@@ -94,8 +95,8 @@ export class OnnxDetector implements FaceDetector {
       regressors: concat(out[BLAZEFACE_OUTPUTS.boxes512].data, out[BLAZEFACE_OUTPUTS.boxes384].data),
     };
     const candidates = decodeBlazeFace(heads, this.anchors, this.options);
-    const faces = candidates.flatMap((c) => humanFaceBox(c, heads, this.anchors, image.width, image.height) ?? []);
-    if (!this.options.verify || faces.length === 0) return faces;
+    const faces = candidates.flatMap((c) => humanFaceBox(c, image.width, image.height) ?? []);
+    if (faces.length === 0) return faces;
     const meshScores = await this.meshScores(image, faces.map((f) => f.box));
     return faces.flatMap((f, i) => (this.passesVerification(f.detectorScore, meshScores[i]) ? [{ ...f, score: Math.max(meshScores[i], f.detectorScore) }] : []));
   }
@@ -128,12 +129,12 @@ export class OnnxFaceNets {
     return out.output.data;
   }
 
-  /** 68 landmarks per 112x112 crop, (x, y) relative to the crop: result[i * 136 + 2 * k] is x of point k of crop i. */
+  /** LANDMARKS.points landmarks per crop, (x, y) relative to the crop (0..1): result[(i * points + k) * 2] is x of point k of crop i. */
   landmarks(crops: RgbImage[]): Promise<Float32Array> {
     return this.run(this.landmarkNet, crops, LANDMARKS.inputPx);
   }
 
-  /** Raw (unnormalised) 128-d descriptors of 150x150 chips: row i at [i*128, i*128+128). */
+  /** Raw (unnormalised) descriptors of chips, EMBEDDER.dim values each: row i at [i * dim, (i + 1) * dim). */
   describe(chips: RgbImage[]): Promise<Float32Array> {
     return this.run(this.embedNet, chips, EMBEDDER.inputPx);
   }

@@ -12,7 +12,8 @@
  * outsiders are the same few thousand people in every draw, so the smallest FPIRs at the largest
  * galleries rest on a few distinct people: that corner of the table is the least certain.
  */
-import { cosineSimilarity, l2Normalize, thresholdAtFmr } from './match';
+import { l2Normalize } from '../math/vector';
+import { cosineSimilarity, thresholdAtFmr } from './match';
 import { normalizedScore, rankCandidates, trackEvidence, type FrameEvidence, type OpenSetCalibration, type PersonScore } from './open-set';
 
 export interface FitPerson {

@@ -3,12 +3,12 @@
  * stages over a shared context, each stage timed. An instance owns its models (`load()`,
  * `dispose()`); several faces in one image go through each network as one batch.
  */
-import { applySimilarity, CHIP_SIZE_PX, dlibChipTransform, landmarkBox, squareCropTransform, warpImage } from './align';
+import { applySimilarity, dlibChipTransform, landmarkBox, squareCropTransform, warpImage } from './align';
 import { DEFAULT_DETECTOR_OPTIONS, detectFaces, type DetectorOptions, type FaceDetector } from './detect';
 import { embedChips, type FaceNets } from './embed';
 import { DEFAULT_ONNX_SETTINGS, OnnxDetector, OnnxFaceNets, type OnnxLoadReport, type OnnxSettings } from './onnx-nets';
 import { decodeImage, DEFAULT_DECODE_LIMITS, type DecodeLimits } from './image';
-import { LANDMARKS } from './models';
+import { EMBEDDER, LANDMARKS } from './models';
 import { assessQuality, RECOGNITION_QUALITY, type QualityThresholds } from './quality';
 import type { AnalyzeResult, DecodedImage, Detection, FaceAnalysis, FaceQuality, Point, RgbImage, StageName, StageTimings } from './types';
 
@@ -41,8 +41,6 @@ export interface PipelineSettings {
   onnx: OnnxSettings;
   detector: DetectorOptions;
   decode: DecodeLimits;
-  /** Extra growth of the landmark box around the detector's (1 = the measured SSD-like box). */
-  landmarkBoxGrow: number;
 }
 
 export const DEFAULT_PIPELINE_SETTINGS: PipelineSettings = {
@@ -50,7 +48,6 @@ export const DEFAULT_PIPELINE_SETTINGS: PipelineSettings = {
   onnx: DEFAULT_ONNX_SETTINGS,
   detector: DEFAULT_DETECTOR_OPTIONS,
   decode: DEFAULT_DECODE_LIMITS,
-  landmarkBoxGrow: 1,
 };
 
 interface Context {
@@ -157,22 +154,23 @@ export class FacePipeline {
       ctx.detections = (await detectFaces(this.detector, ctx.image)).slice(0, ctx.options.maxFaces);
     }],
     ['landmarks', async (ctx) => {
-      const boxes = ctx.detections.map((d) => landmarkBox(d, this.settings.landmarkBoxGrow));
+      const boxes = ctx.detections.map((d) => landmarkBox(d.box));
       const transforms = boxes.map((b) => squareCropTransform(b, LANDMARKS.inputPx));
       const crops = boxes.map((b, i) => warpImage(ctx.image, transforms[i], LANDMARKS.inputPx, b));
       const rel = await this.nets.landmarks(crops);
+      const { points, inputPx } = LANDMARKS;
       ctx.landmarks = transforms.map((t, i) => {
         const pts: Point[] = [];
-        for (let k = 0; k < 68; k++) {
-          const u = rel[i * 136 + 2 * k] * LANDMARKS.inputPx;
-          const v = rel[i * 136 + 2 * k + 1] * LANDMARKS.inputPx;
+        for (let k = 0; k < points; k++) {
+          const u = rel[(i * points + k) * 2] * inputPx;
+          const v = rel[(i * points + k) * 2 + 1] * inputPx;
           pts.push(applySimilarity(t, { x: u, y: v }));
         }
         return pts;
       });
     }],
     ['align', (ctx) => {
-      ctx.chips = ctx.landmarks.map((pts) => warpImage(ctx.image, dlibChipTransform(pts), CHIP_SIZE_PX));
+      ctx.chips = ctx.landmarks.map((pts) => warpImage(ctx.image, dlibChipTransform(pts), EMBEDDER.inputPx));
     }],
     ['embed', async (ctx) => {
       ctx.embeddings = await embedChips(this.nets, ctx.chips, ctx.options.flip);

@@ -1,5 +1,5 @@
 /**
- * Quality, pure: is this face good enough to recognise, or to enrol? Each check gives a
+ * Quality, pure: is this face good enough to recognise, or to enroll? Each check gives a
  * reason a person can act on ("too small": come closer; "turned away": look at the camera).
  */
 import type { Box, FaceQuality, Point, Pose, QualityReason, RgbImage } from './types';
@@ -25,13 +25,13 @@ export const RECOGNITION_QUALITY: QualityThresholds = {
 };
 
 /**
- * For enrolment: refuse only where a template clearly costs recognition. Each cut is where, on
+ * For enrollment: refuse only where a template clearly costs recognition. Each cut is where, on
  * lfw-dev, a photo enrolled as its person's one template names a clearly smaller share of that
  * person's other photos (under 3/4 of what accepted photos achieve), chosen on one half of the
  * identities and checked on the other; size on the same photos shrunk, as LFW's faces are all
- * about one size. Method and figures: docs/models.md, "Enrolment gate"; bench/enrolment-gate.ts.
+ * about one size. Method and figures: docs/models.md, "Enrollment gate"; bench/enrollment-gate.ts.
  */
-export const ENROLMENT_QUALITY: QualityThresholds = {
+export const ENROLLMENT_QUALITY: QualityThresholds = {
   minEyeDistancePx: 18,
   minSharpness: 15,
   maxAbsYawDeg: 40,

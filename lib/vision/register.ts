@@ -1,11 +1,11 @@
 /**
- * register: the enrolment quality gate. Each image must show one clear, large enough, roughly
+ * register: the enrollment quality gate. Each image must show one clear, large enough, roughly
  * frontal face (the clear subject when there are several); accepted faces become templates
  * (flip-averaged embeddings), refused ones come back with reasons a person can act on.
  */
 import { isVisionError } from './errors';
 import { EMBEDDING_MODEL } from './models';
-import { ENROLMENT_QUALITY } from './quality';
+import { ENROLLMENT_QUALITY } from './quality';
 import type { Analyzer } from './recognize';
 import type { TemplateSource } from '@/lib/registry/registry';
 import type { RejectReason as ContractRejectReason } from '../contract/vocabulary';
@@ -44,10 +44,10 @@ function centreOffset(box: Box, width: number, height: number): number {
 }
 
 /**
- * The face to enrol (the largest, `faces[0]`), or null when another face is too close in size
+ * The face to enroll (the largest, `faces[0]`), or null when another face is too close in size
  * to tell whom the photo shows. Without the image size only the background rule applies.
  */
-export function enrolmentSubject(analysis: Analysed): FaceAnalysis | null {
+export function enrollmentSubject(analysis: Analysed): FaceAnalysis | null {
   const [main, ...others] = analysis.faces;
   if (!main || others.length === 0) return main ?? null;
   const ratio = Math.max(...others.map((f) => f.quality.eyeDistancePx)) / main.quality.eyeDistancePx;
@@ -59,16 +59,16 @@ export function enrolmentSubject(analysis: Analysed): FaceAnalysis | null {
   return central ? main : null;
 }
 
-/** The analysis options the enrolment gate judges (flip-averaged embeddings, enrolment thresholds). */
-export const ENROLLMENT_ANALYSIS = { flip: true, quality: ENROLMENT_QUALITY, maxFaces: 5 } as const;
+/** The analysis options the enrollment gate judges (flip-averaged embeddings, enrollment thresholds). */
+export const ENROLLMENT_ANALYSIS = { flip: true, quality: ENROLLMENT_QUALITY, maxFaces: 5 } as const;
 
 /**
- * The enrolment gate, pure: judges an image's analysis (made with `ENROLLMENT_ANALYSIS`; pass
+ * The enrollment gate, pure: judges an image's analysis (made with `ENROLLMENT_ANALYSIS`; pass
  * its width and height too, so a centred subject can be told from bystanders).
  */
 export function judgeEnrollment(analysis: Analysed): EnrollmentCheck {
   if (analysis.faces.length === 0) return { accepted: false, reasons: ['no-face'] };
-  const main = enrolmentSubject(analysis);
+  const main = enrollmentSubject(analysis);
   if (!main) return { accepted: false, reasons: ['several-faces'], quality: analysis.faces[0].quality };
   if (!main.quality.ok) return { accepted: false, reasons: main.quality.reasons, quality: main.quality };
   return {
@@ -88,7 +88,7 @@ export async function checkEnrollmentImage(
   return judgeEnrollment(await analyzer.analyze(bytes, { ...ENROLLMENT_ANALYSIS, keepChips: opts.keepChip ?? false }));
 }
 
-/** Where accepted templates go (the registry), as enrolment sees it. All or none. */
+/** Where accepted templates go (the registry), as enrollment sees it. All or none. */
 export interface TemplateSink {
   addTemplates(
     personId: string,

@@ -2,6 +2,7 @@
  * Shared value types of the vision pipeline. Coordinates are pixels of the decoded image
  * (after EXIF rotation and any downscale) unless a name says otherwise.
  */
+import type { ImageFormat } from '../media/image-format';
 
 export interface Point {
   x: number;
@@ -33,19 +34,13 @@ export interface DecodedImage extends RgbImage {
   format: ImageFormat;
 }
 
-export type ImageFormat = 'jpeg' | 'png' | 'webp';
-
-/** Output of the detector: where a face is, how sure, and a few coarse keypoints. */
+/** Output of the detector: where a face is (BlazeFace's box, as Human derives it) and how sure. */
 export interface Detection {
   box: Box;
-  /** Confidence that this is a face, 0..1: the face mesh's when verified, else BlazeFace's. */
+  /** Confidence that this is a face, 0..1: the larger of the face mesh's and BlazeFace's. */
   score: number;
   /** BlazeFace's own score, 0..1. */
   detectorScore: number;
-  /** Keypoints: BlazeFace's 6, or the face mesh's 468 when verified with the mesh. */
-  keypoints: Point[];
-  /** What drew the box: BlazeFace's square, or the tighter box around the face mesh. */
-  boxSource: 'detector' | 'mesh';
 }
 
 /** Head pose from the 68 landmarks, degrees; 0 is looking straight at the camera. */

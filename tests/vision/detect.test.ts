@@ -17,7 +17,7 @@ describe('detectionSquares', () => {
 });
 
 describe('mergeDetections', () => {
-  const det = (x: number, y: number, width: number, height: number, detectorScore = 0.9): Detection => ({ box: { x, y, width, height }, score: 1, detectorScore, keypoints: [], boxSource: 'detector' });
+  const det = (x: number, y: number, width: number, height: number, detectorScore = 0.9): Detection => ({ box: { x, y, width, height }, score: 1, detectorScore });
 
   it('keeps one face when a detection square cut it into a partial box whose centre lies inside the whole face', () => {
     // Measured on a 640 px portrait: the whole face and the part the next square saw.

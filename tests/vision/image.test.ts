@@ -1,6 +1,7 @@
 import sharp from 'sharp';
 import { isVisionError } from '@/lib/vision/errors';
-import { decodeImage, sniffImageFormat } from '@/lib/vision/image';
+import { sniffImageFormat } from '@/lib/media/image-format';
+import { decodeImage } from '@/lib/vision/image';
 import { pngDeclaring } from '../helpers/images';
 
 async function errorCode(p: Promise<unknown>): Promise<string> {

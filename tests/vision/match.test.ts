@@ -1,15 +1,8 @@
 import {
-  accuracyAt, bestAccuracyThreshold, cosineSimilarity, crossValidatedAccuracy, decideMatch, l2Normalize, rocAuc, thresholdAtFmr,
+  accuracyAt, bestAccuracyThreshold, cosineSimilarity, crossValidatedAccuracy, decideMatch, rocAuc, thresholdAtFmr,
 } from '@/lib/vision/match';
 
 describe('match', () => {
-  it('normalises to unit length and refuses a zero vector', () => {
-    const v = l2Normalize(Float32Array.from([3, 4]));
-    expect(v[0]).toBeCloseTo(0.6);
-    expect(v[1]).toBeCloseTo(0.8);
-    expect(() => l2Normalize(new Float32Array(4))).toThrow();
-  });
-
   it('computes cosine similarity of unit vectors and refuses mismatched lengths', () => {
     expect(cosineSimilarity([1, 0], [0, 1])).toBe(0);
     expect(cosineSimilarity([0.6, 0.8], [0.6, 0.8])).toBeCloseTo(1);

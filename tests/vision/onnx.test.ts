@@ -12,13 +12,13 @@
  * deepface_dog_smile and skimage_clock_motion (non-faces that BlazeFace scores up to 0.8).
  */
 import path from 'node:path';
-import { blazeFaceAnchors, BLAZEFACE_INPUT_PX } from '@/lib/vision/blazeface';
-import { CHIP_SIZE_PX, flipHorizontal, landmarkBox, squareCropTransform, warpImage } from '@/lib/vision/align';
+import { blazeFaceAnchors } from '@/lib/vision/blazeface';
+import { flipHorizontal, landmarkBox, squareCropTransform, warpImage } from '@/lib/vision/align';
 import { detectFaces } from '@/lib/vision/detect';
 import { FaceApiNets } from '@/lib/vision/faceapi';
 import { HumanDetector } from '@/lib/vision/human';
 import { decodeImage } from '@/lib/vision/image';
-import { DETECTOR, LANDMARKS, MESH, packageDir } from '@/lib/vision/models';
+import { DETECTOR, EMBEDDER, LANDMARKS, MESH, packageDir } from '@/lib/vision/models';
 import { batchOfImages, writeCropResized, writeResizedBilinear } from '@/lib/vision/network-input';
 import { BLAZEFACE_OUTPUTS, type OnnxModelName } from '@/lib/vision/onnx/convert';
 import { loadOnnxModel } from '@/lib/vision/onnx/store';
@@ -89,7 +89,7 @@ async function landmarkCrops(): Promise<{ crops: RgbImage[]; squares: { image: D
   for (const parts of FACES) {
     const img = await image(parts);
     for (const d of await detectFaces(onnxDetector, img)) {
-      const b = landmarkBox(d);
+      const b = landmarkBox(d.box);
       crops.push(warpImage(img, squareCropTransform(b, LANDMARKS.inputPx), LANDMARKS.inputPx, b));
       squares.push({ image: img, box: d.box });
     }
@@ -100,7 +100,7 @@ async function landmarkCrops(): Promise<{ crops: RgbImage[]; squares: { image: D
 describe('converted networks agree with tfjs on real photos', () => {
   it('BlazeFace: all four heads, on a portrait, a stock photo and a group photo', async () => {
     const net = await session('blazeface');
-    const side = BLAZEFACE_INPUT_PX;
+    const side = DETECTOR.inputPx;
     for (const parts of FACES) {
       const img = await image(parts);
       const input = new Float32Array(side * side * 3);
@@ -154,7 +154,7 @@ describe('converted networks agree with tfjs on real photos', () => {
     }
     await pipeline.dispose();
     const batch = [...chips, ...chips.map(flipHorizontal)];
-    const onnx = await net.run({ input: { data: batchOfImages(batch, CHIP_SIZE_PX), dims: [batch.length, CHIP_SIZE_PX, CHIP_SIZE_PX, 3] } });
+    const onnx = await net.run({ input: { data: batchOfImages(batch, EMBEDDER.inputPx), dims: [batch.length, EMBEDDER.inputPx, EMBEDDER.inputPx, 3] } });
     expectAgreement(onnx.output.data, await faceapi.describe(batch));
     await net.dispose();
   });
@@ -180,7 +180,7 @@ describe('the ONNX pipeline reports what the tfjs pipeline reported', () => {
     a.faces.forEach((f, i) => {
       const g = b.faces[i];
       expect(f.score).toBeCloseTo(g.score, 3);
-      for (let k = 0; k < 68; k++) {
+      for (let k = 0; k < LANDMARKS.points; k++) {
         expect(Math.abs(f.landmarks[k].x - g.landmarks[k].x)).toBeLessThan(0.05);
         expect(Math.abs(f.landmarks[k].y - g.landmarks[k].y)).toBeLessThan(0.05);
       }

@@ -6,7 +6,7 @@ import { isVisionError } from '@/lib/vision/errors';
 import { cosineSimilarity } from '@/lib/vision/match';
 import { EMBEDDING_MODEL } from '@/lib/vision/models';
 import { FacePipeline } from '@/lib/vision/pipeline';
-import { ENROLMENT_QUALITY } from '@/lib/vision/quality';
+import { ENROLLMENT_QUALITY } from '@/lib/vision/quality';
 import { embedImages, readPairsCsv, scorePairs } from '@/lib/vision/evaluate';
 import { datasetPath, readCsv, readDataset } from '../helpers/datasets';
 
@@ -132,14 +132,14 @@ describe('quality gate on real photos', () => {
     expect(Math.sign(a.quality.pose.yawDeg)).toBe(-Math.sign(b.quality.pose.yawDeg));
   });
 
-  it('refuses a blurred or a tiny face for enrolment, with the reason', async () => {
+  it('refuses a blurred or a tiny face for enrollment, with the reason', async () => {
     const blurred = await sharp(frontal()).resize(400).blur(4).jpeg().toBuffer();
-    const [b] = (await pipeline.analyze(blurred, { quality: ENROLMENT_QUALITY })).faces;
+    const [b] = (await pipeline.analyze(blurred, { quality: ENROLLMENT_QUALITY })).faces;
     expect(b.quality.reasons).toContain('blurred');
     const tiny = await sharp(frontal()).resize(90).jpeg().toBuffer();
-    const [t] = (await pipeline.analyze(tiny, { quality: ENROLMENT_QUALITY })).faces;
+    const [t] = (await pipeline.analyze(tiny, { quality: ENROLLMENT_QUALITY })).faces;
     expect(t.quality.reasons).toContain('too-small');
-    const [ok] = (await pipeline.analyze(frontal(), { quality: ENROLMENT_QUALITY })).faces;
+    const [ok] = (await pipeline.analyze(frontal(), { quality: ENROLLMENT_QUALITY })).faces;
     expect(ok.quality.reasons).toEqual([]);
     expect(ok.quality.score).toBeGreaterThan(b.quality.score);
   });

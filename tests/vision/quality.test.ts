@@ -1,4 +1,4 @@
-import { ENROLMENT_QUALITY, estimatePose, judgeQuality, type QualityMeasures } from '@/lib/vision/quality';
+import { ENROLLMENT_QUALITY, estimatePose, judgeQuality, type QualityMeasures } from '@/lib/vision/quality';
 import { judgeEnrollment } from '@/lib/vision/register';
 import type { Box, FaceAnalysis, Point } from '@/lib/vision/types';
 
@@ -85,9 +85,9 @@ const goodMeasures: QualityMeasures = {
   detectorScore: 1,
   cutOff: false,
 };
-const reasonsFor = (change: Partial<QualityMeasures>) => judgeQuality({ ...goodMeasures, ...change }, ENROLMENT_QUALITY).reasons;
+const reasonsFor = (change: Partial<QualityMeasures>) => judgeQuality({ ...goodMeasures, ...change }, ENROLLMENT_QUALITY).reasons;
 
-describe('enrolment quality thresholds', () => {
+describe('enrollment quality thresholds', () => {
   it('accepts the ordinary photos the previous thresholds refused', () => {
     // Sharpness 18-25, yaw 30-40 deg and pitch up to 25 deg: lfw-dev recognises such photos as well as the rest.
     expect(reasonsFor({ sharpness: 18 })).toEqual([]);
@@ -106,7 +106,7 @@ describe('enrolment quality thresholds', () => {
   });
 
   it('scores a sharper, larger, more frontal face higher', () => {
-    const score = (m: Partial<QualityMeasures>) => judgeQuality({ ...goodMeasures, ...m }, ENROLMENT_QUALITY).score;
+    const score = (m: Partial<QualityMeasures>) => judgeQuality({ ...goodMeasures, ...m }, ENROLLMENT_QUALITY).score;
     expect(score({})).toBeGreaterThan(score({ sharpness: 20 }));
     expect(score({})).toBeGreaterThan(score({ eyeDistancePx: 20 }));
     expect(score({})).toBeGreaterThan(score({ pose: { yawDeg: 35, pitchDeg: 0, rollDeg: 0 } }));
@@ -119,7 +119,7 @@ describe('judgeEnrollment with several faces', () => {
   function face(eyeDistancePx: number, cx: number, cy: number, mark: number, ok = true): FaceAnalysis {
     const size = eyeDistancePx * 2.5;
     const box: Box = { x: cx - size / 2, y: cy - size / 2, width: size, height: size };
-    const quality = judgeQuality({ ...goodMeasures, eyeDistancePx, sharpness: ok ? 50 : 5 }, ENROLMENT_QUALITY);
+    const quality = judgeQuality({ ...goodMeasures, eyeDistancePx, sharpness: ok ? 50 : 5 }, ENROLLMENT_QUALITY);
     return { box, score: 1, landmarks: [], quality, embedding: Float32Array.of(mark) };
   }
   const enrolled = (faces: FaceAnalysis[], size = true) => {
@@ -127,11 +127,11 @@ describe('judgeEnrollment with several faces', () => {
     return check.accepted ? check.embedding[0] : check.reasons;
   };
 
-  it('enrols a centred face with a smaller bystander beside it', () => {
+  it('enrolls a centred face with a smaller bystander beside it', () => {
     expect(enrolled([face(60, 200, 150, 1), face(38, 340, 120, 2)])).toBe(1);
   });
 
-  it('enrols a face twice the size of every other, wherever it is', () => {
+  it('enrolls a face twice the size of every other, wherever it is', () => {
     expect(enrolled([face(60, 90, 100, 1), face(25, 200, 150, 2)])).toBe(1);
     expect(enrolled([face(60, 90, 100, 1), face(25, 200, 150, 2)], false)).toBe(1);
   });

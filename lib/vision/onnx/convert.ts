@@ -1,7 +1,7 @@
 /**
  * The model converter: the four networks of the pipeline as ONNX files, built from the weight
  * files inside `@vladmandic/human` and `@vladmandic/face-api` (see models.ts). Pure: reads the
- * packages, returns bytes; `scripts/convert-models.mjs` writes them at build time.
+ * packages, returns bytes; `scripts/convert-models.ts` writes them at build time.
  */
 import fs from 'node:fs';
 import path from 'node:path';

@@ -7,6 +7,7 @@
  * face-api's tensors), and compute in NCHW after one Transpose. tfjs 'same' padding puts the
  * odd pixel after, which is ONNX's SAME_UPPER.
  */
+import { EMBEDDER, LANDMARKS } from '../models';
 import { attr, DataType, GraphBuilder } from './builder';
 import type { StoredWeight } from './weights';
 
@@ -75,17 +76,17 @@ function denseBlock4(g: GraphBuilder, x: string, get: (n: string) => StoredWeigh
   return relu(g, add(g, out1, add(g, out2, add(g, out3, out4))));
 }
 
-/** 68-point landmarks: `input` [N,112,112,3] -> `output` [N,136], (x, y) pairs relative to the crop (0..1). */
+/** 68-point landmarks: `input` [N,112,112,3] -> `output` [N,136], (x, y) pairs relative to the crop (0..1); sizes from LANDMARKS. */
 export function buildLandmark68(weights: Weights): Uint8Array {
   const get = getter(weights);
   const g = new GraphBuilder('faceapi-landmark68');
-  let x = normalizedInput(g, 112);
+  let x = normalizedInput(g, LANDMARKS.inputPx);
   for (let i = 0; i < 4; i++) x = denseBlock4(g, x, get, `dense${i}`, i === 0);
   x = g.node('AveragePool', [x], { kernel_shape: attr.ints([7, 7]), strides: attr.ints([2, 2]) });
   x = g.node('Flatten', [x], { axis: attr.int(1) });
   x = g.node('MatMul', [x, g.weight(get('fc/weights'))]);
   g.node('Add', [x, g.weight(get('fc/bias'))], {}, 'output');
-  return g.build([{ name: 'output', dataType: DataType.FLOAT, shape: ['N', 136] }], 'face-api FaceLandmark68Net, converted from face_landmark_68_model');
+  return g.build([{ name: 'output', dataType: DataType.FLOAT, shape: ['N', 2 * LANDMARKS.points] }], 'face-api FaceLandmark68Net, converted from face_landmark_68_model');
 }
 
 /** conv + bias, then face-api's scale layer (x * weights + biases), optionally ReLU. */
@@ -126,13 +127,13 @@ function residualDown(g: GraphBuilder, x: string, get: (n: string) => StoredWeig
   return { out: relu(g, add(g, pooled, out)), side: poolSide, channels: outChannels };
 }
 
-/** dlib's ResNet-34 descriptor: `input` [N,150,150,3] -> `output` [N,128], not normalised. */
+/** dlib's ResNet-34 descriptor: `input` [N,150,150,3] -> `output` [N,128], not normalised; sizes from EMBEDDER. */
 export function buildResnet34(weights: Weights): Uint8Array {
   const get = getter(weights);
   const g = new GraphBuilder('faceapi-resnet34');
-  let x = normalizedInput(g, 150);
+  let x = normalizedInput(g, EMBEDDER.inputPx);
   x = resConv(g, x, get, 'conv32_down', 2, true, 'valid');
-  let side = Math.floor((150 - 7) / 2) + 1;
+  let side = Math.floor((EMBEDDER.inputPx - 7) / 2) + 1;
   x = g.node('MaxPool', [x], { kernel_shape: attr.ints([3, 3]), strides: attr.ints([2, 2]) });
   side = Math.floor((side - 3) / 2) + 1;
   let channels = 32;
@@ -147,5 +148,5 @@ export function buildResnet34(weights: Weights): Uint8Array {
   x = g.node('GlobalAveragePool', [x]);
   x = g.node('Flatten', [x], { axis: attr.int(1) });
   g.node('MatMul', [x, g.weight(get('fc'))], {}, 'output');
-  return g.build([{ name: 'output', dataType: DataType.FLOAT, shape: ['N', 128] }], 'face-api FaceRecognitionNet (dlib ResNet-34), converted from face_recognition_model');
+  return g.build([{ name: 'output', dataType: DataType.FLOAT, shape: ['N', EMBEDDER.dim] }], 'face-api FaceRecognitionNet (dlib ResNet-34), converted from face_recognition_model');
 }

@@ -6,7 +6,7 @@
 import { detectFaces, detectionSquares, mergeDetections, type FaceDetector } from '@/lib/vision/detect';
 import type { Box, Detection, RgbImage } from '@/lib/vision/types';
 
-const det = (x: number, y: number, width: number, height: number, detectorScore = 0.9): Detection => ({ box: { x, y, width, height }, score: 1, detectorScore, keypoints: [{ x, y }], boxSource: 'detector' });
+const det = (x: number, y: number, width: number, height: number, detectorScore = 0.9): Detection => ({ box: { x, y, width, height }, score: 1, detectorScore });
 
 describe('mergeDetections', () => {
   it('merges two boxes of one size when their IoU passes 0.3, even with each centre outside the other', () => {
@@ -100,7 +100,6 @@ describe('detectFaces feeds the detector squares and maps its boxes back', () =>
     expect(detector.inputs.every((i) => i.width === 400 && i.height === 400)).toBe(true);
     expect(detector.inputs.length).toBe(detectionSquares(1600, 400).length);
     expect(faces.map((f) => f.box)).toEqual([patch]);
-    expect(faces[0].keypoints).toEqual([{ x: 650, y: 120 }]);
   });
 
   it('feeds a square image as it is, without a copy', async () => {

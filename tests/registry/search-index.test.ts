@@ -4,7 +4,7 @@
  * person in line with a database snapshot.
  */
 import { randomUUID } from 'node:crypto';
-import { Gallery } from '@/lib/registry/gallery';
+import { SearchIndex } from '@/lib/registry/search-index';
 import type { SearchHit } from '@/lib/registry/registry';
 import { dot, probe, randomUnit, seededRng, type Rng } from './vectors';
 
@@ -33,9 +33,9 @@ function expectSameHits(actual: SearchHit[], expected: SearchHit[]): void {
 
 /**
  * Random adds and removals of people and templates, mirrored in `stored`; returns how many
- * removals the gallery did not recognise (one `expect` at the end: expect() is slow per call).
+ * removals the index did not recognise (one `expect` at the end: expect() is slow per call).
  */
-function churn(gallery: Gallery, rng: Rng, dim: number, steps: number, stored: Stored[], names: Map<string, string>): number {
+function churn(index: SearchIndex, rng: Rng, dim: number, steps: number, stored: Stored[], names: Map<string, string>): number {
   let unrecognised = 0;
   const people: string[] = [...names.keys()];
   for (let step = 0; step < steps; step++) {
@@ -44,101 +44,101 @@ function churn(gallery: Gallery, rng: Rng, dim: number, steps: number, stored: S
       const id = randomUUID();
       names.set(id, `p${step}`);
       people.push(id);
-      gallery.upsertPerson(id, `p${step}`);
+      index.upsertPerson(id, `p${step}`);
     } else if (r < 0.75) {
       const personId = people[Math.floor(rng() * people.length)];
       const s = { personId, templateId: randomUUID(), v: randomUnit(dim, rng) };
-      gallery.addTemplate(personId, s.templateId, s.v);
+      index.addTemplate(personId, s.templateId, s.v);
       stored.push(s);
     } else if (r < 0.98 && stored.length > 0) {
       const [s] = stored.splice(Math.floor(rng() * stored.length), 1);
-      if (!gallery.removeTemplate(s.personId, s.templateId)) unrecognised++;
+      if (!index.removeTemplate(s.personId, s.templateId)) unrecognised++;
     } else {
       const [personId] = people.splice(Math.floor(rng() * people.length), 1);
       names.delete(personId);
       const kept = stored.filter((s) => s.personId !== personId);
       stored.splice(0, stored.length, ...kept);
-      if (!gallery.removePerson(personId)) unrecognised++;
+      if (!index.removePerson(personId)) unrecognised++;
     }
   }
   return unrecognised;
 }
 
-describe('gallery exact search', () => {
+describe('search index: exact search', () => {
   test.each([
     ['WebAssembly SIMD', true],
     ['plain JS', false],
   ])('matches brute force after random writes (%s kernel)', (_kernel, useWasm) => {
     const dim = 72; // not a multiple of 16: rows are padded
     const rng = seededRng(useWasm ? 1 : 2);
-    const gallery = new Gallery({ dim, useWasm, initialRows: 16 });
-    expect(gallery.usesWasm).toBe(useWasm);
+    const index = new SearchIndex({ dim, useWasm, initialRows: 16 });
+    expect(index.usesWasm).toBe(useWasm);
     const stored: Stored[] = [];
     const names = new Map<string, string>();
     // Enough rows for more than one kernel block (4096 rows each) and many growths from 16 rows.
-    expect(churn(gallery, rng, dim, 15_000, stored, names)).toBe(0);
+    expect(churn(index, rng, dim, 15_000, stored, names)).toBe(0);
     expect(stored.length).toBeGreaterThan(4096);
-    expect(gallery.size()).toEqual({ people: names.size, templates: stored.length, staleTemplates: 0 });
+    expect(index.size()).toEqual({ people: names.size, templates: stored.length, staleTemplates: 0 });
     for (let q = 0; q < 30; q++) {
       const query = q % 2 ? randomUnit(dim, rng) : probe(stored[Math.floor(rng() * stored.length)].v, 0.5, rng);
       const k = 1 + (q % 7);
-      expectSameHits(gallery.search(query, k, -1), bruteForce(stored, names, query, k, -1));
-      expectSameHits(gallery.search(query, 50, 0.2), bruteForce(stored, names, query, 50, 0.2));
+      expectSameHits(index.search(query, k, -1), bruteForce(stored, names, query, k, -1));
+      expectSameHits(index.search(query, 50, 0.2), bruteForce(stored, names, query, 50, 0.2));
     }
-    gallery.dispose();
+    index.dispose();
   });
 
   test('keeps a person in line with a database snapshot', () => {
     const rng = seededRng(3);
-    const gallery = new Gallery({ dim: 16 });
+    const index = new SearchIndex({ dim: 16 });
     const personId = randomUUID();
     const [t1, t2, t3] = [randomUUID(), randomUUID(), randomUUID()];
     const [v1, v2, v3] = [randomUnit(16, rng), randomUnit(16, rng), randomUnit(16, rng)];
-    gallery.upsertPerson(personId, 'Before');
-    gallery.addTemplate(personId, t1, v1);
-    gallery.addTemplate(personId, t2, v2);
-    gallery.syncPerson(personId, { id: personId, name: 'After', templates: [{ id: t2, embedding: v2 }, { id: t3, embedding: v3 }], staleCount: 4 });
-    expect([gallery.hasTemplate(personId, t1), gallery.hasTemplate(personId, t2), gallery.hasTemplate(personId, t3)]).toEqual([false, true, true]);
-    expect(gallery.search(v3, 1, 0.99)[0]).toMatchObject({ personId, name: 'After', templateId: t3 });
-    expect(gallery.size()).toEqual({ people: 1, templates: 2, staleTemplates: 4 });
-    gallery.syncPerson(personId, null);
-    expect(gallery.size()).toEqual({ people: 0, templates: 0, staleTemplates: 0 });
-    expect(gallery.search(v3, 1, -1)).toEqual([]);
+    index.upsertPerson(personId, 'Before');
+    index.addTemplate(personId, t1, v1);
+    index.addTemplate(personId, t2, v2);
+    index.syncPerson(personId, { id: personId, name: 'After', templates: [{ id: t2, embedding: v2 }, { id: t3, embedding: v3 }], staleCount: 4 });
+    expect([index.hasTemplate(personId, t1), index.hasTemplate(personId, t2), index.hasTemplate(personId, t3)]).toEqual([false, true, true]);
+    expect(index.search(v3, 1, 0.99)[0]).toMatchObject({ personId, name: 'After', templateId: t3 });
+    expect(index.size()).toEqual({ people: 1, templates: 2, staleTemplates: 4 });
+    index.syncPerson(personId, null);
+    expect(index.size()).toEqual({ people: 0, templates: 0, staleTemplates: 0 });
+    expect(index.search(v3, 1, -1)).toEqual([]);
   });
 });
 
-describe('gallery approximate search', () => {
+describe('search index: approximate search', () => {
   const dim = 64;
 
   function build(rng: Rng, people: number, annMinTemplates: number) {
-    const gallery = new Gallery({ dim, annMinTemplates });
-    const exact = new Gallery({ dim });
+    const index = new SearchIndex({ dim, annMinTemplates });
+    const exact = new SearchIndex({ dim });
     const stored: Stored[] = [];
     for (let p = 0; p < people; p++) {
       const personId = randomUUID();
-      gallery.upsertPerson(personId, `p${p}`);
+      index.upsertPerson(personId, `p${p}`);
       exact.upsertPerson(personId, `p${p}`);
       for (let t = 0; t < 3; t++) {
         const s = { personId, templateId: randomUUID(), v: randomUnit(dim, rng) };
-        gallery.addTemplate(personId, s.templateId, s.v);
+        index.addTemplate(personId, s.templateId, s.v);
         exact.addTemplate(personId, s.templateId, s.v);
         stored.push(s);
       }
     }
-    return { gallery, exact, stored };
+    return { index, exact, stored };
   }
 
   test('switches on above the threshold, builds in the background, and finds what exact search finds for probes', async () => {
     const rng = seededRng(4);
-    const { gallery, exact, stored } = build(rng, 1000, 2000);
-    expect(gallery.indexState()).toEqual({ kind: 'exact', building: true });
-    await gallery.whenReady();
-    expect(gallery.indexState()).toEqual({ kind: 'approximate', building: false });
+    const { index, exact, stored } = build(rng, 1000, 2000);
+    expect(index.indexState()).toEqual({ kind: 'exact', building: true });
+    await index.whenReady();
+    expect(index.indexState()).toEqual({ kind: 'approximate', building: false });
     let agree = 0;
     const probes = 200;
     for (let q = 0; q < probes; q++) {
       const query = probe(stored[Math.floor(rng() * stored.length)].v, 0.5, rng);
-      const [approximate] = gallery.search(query, 1, -1);
+      const [approximate] = index.search(query, 1, -1);
       const [truth] = exact.search(query, 1, -1);
       if (approximate.personId === truth.personId) {
         agree++;
@@ -146,44 +146,44 @@ describe('gallery approximate search', () => {
       }
     }
     expect(agree / probes).toBeGreaterThanOrEqual(0.98);
-    gallery.dispose();
+    index.dispose();
     exact.dispose();
   });
 
   test('never returns removed templates or people, and takes new ones at once', async () => {
     const rng = seededRng(5);
-    const { gallery, stored } = build(rng, 400, 100);
-    await gallery.whenReady();
+    const { index, stored } = build(rng, 400, 100);
+    await index.whenReady();
     const removedTemplates = stored.splice(0, 60);
-    for (const s of removedTemplates) gallery.removeTemplate(s.personId, s.templateId);
+    for (const s of removedTemplates) index.removeTemplate(s.personId, s.templateId);
     const removedPeople = new Set(stored.slice(0, 90).map((s) => s.personId));
-    for (const personId of removedPeople) gallery.removePerson(personId);
-    expect(gallery.indexState().kind).toBe('approximate');
+    for (const personId of removedPeople) index.removePerson(personId);
+    expect(index.indexState().kind).toBe('approximate');
     for (const s of removedTemplates) {
-      expect(gallery.search(s.v, 10, 0.99).some((h) => h.templateId === s.templateId)).toBe(false);
+      expect(index.search(s.v, 10, 0.99).some((h) => h.templateId === s.templateId)).toBe(false);
     }
-    for (const s of stored.slice(0, 90)) expect(gallery.search(s.v, 10, -1).some((h) => removedPeople.has(h.personId))).toBe(false);
+    for (const s of stored.slice(0, 90)) expect(index.search(s.v, 10, -1).some((h) => removedPeople.has(h.personId))).toBe(false);
     // Labels of removed templates are reused: the new vectors must be the ones found.
     const personId = stored[stored.length - 1].personId;
     for (let i = 0; i < 30; i++) {
       const v = randomUnit(dim, rng);
       const templateId = randomUUID();
-      gallery.addTemplate(personId, templateId, v);
-      expect(gallery.search(v, 1, 0.99)[0]?.templateId).toBe(templateId);
+      index.addTemplate(personId, templateId, v);
+      expect(index.search(v, 1, 0.99)[0]?.templateId).toBe(templateId);
     }
-    gallery.dispose();
+    index.dispose();
   });
 
-  test('switches off again when the gallery shrinks well below the threshold', async () => {
+  test('switches off again when the index shrinks well below the threshold', async () => {
     const rng = seededRng(6);
-    const { gallery, stored } = build(rng, 50, 120);
-    await gallery.whenReady();
-    expect(gallery.indexState().kind).toBe('approximate');
-    for (const s of stored.splice(0, 10)) gallery.removeTemplate(s.personId, s.templateId); // 140 left: still on
-    expect(gallery.indexState().kind).toBe('approximate');
-    for (const s of stored.splice(0, 40)) gallery.removeTemplate(s.personId, s.templateId); // 100 left: below 90% of 120
-    expect(gallery.indexState()).toEqual({ kind: 'exact', building: false });
-    expect(gallery.search(stored[0].v, 1, 0.99)[0]?.templateId).toBe(stored[0].templateId);
-    gallery.dispose();
+    const { index, stored } = build(rng, 50, 120);
+    await index.whenReady();
+    expect(index.indexState().kind).toBe('approximate');
+    for (const s of stored.splice(0, 10)) index.removeTemplate(s.personId, s.templateId); // 140 left: still on
+    expect(index.indexState().kind).toBe('approximate');
+    for (const s of stored.splice(0, 40)) index.removeTemplate(s.personId, s.templateId); // 100 left: below 90% of 120
+    expect(index.indexState()).toEqual({ kind: 'exact', building: false });
+    expect(index.search(stored[0].v, 1, 0.99)[0]?.templateId).toBe(stored[0].templateId);
+    index.dispose();
   });
 });

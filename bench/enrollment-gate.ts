@@ -1,9 +1,9 @@
 /**
- * npx tsx bench/enrolment-gate.ts [--faces FILE] [--degrade [PHOTOS]]
+ * npx tsx bench/enrollment-gate.ts [--faces FILE] [--degrade [PHOTOS]]
  *
- * Calibrates the enrolment gate by what each check costs recognition, on lfw-dev's people.csv
- * (docs/models.md, "Enrolment gate"). Every face of every photo (up to 5) is analysed once by
- * the product pipeline and kept in FILE (default bench/.cache/enrolment-faces-lfw-dev.jsonl;
+ * Calibrates the enrollment gate by what each check costs recognition, on lfw-dev's people.csv
+ * (docs/models.md, "Enrollment gate"). Every face of every photo (up to 5) is analysed once by
+ * the product pipeline and kept in FILE (default bench/.cache/enrollment-faces-lfw-dev.jsonl;
  * one JSON line per photo: path, identity, width, height, faces [{box, score, landmarks,
  * quality, embedding}]); then, with no model:
  *
@@ -26,7 +26,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { readIdentitiesCsv } from '../lib/vision/evaluate';
 import { FacePipeline } from '../lib/vision/pipeline';
-import { ENROLMENT_QUALITY, estimatePose, judgeQuality, type QualityThresholds } from '../lib/vision/quality';
+import { ENROLLMENT_QUALITY, estimatePose, judgeQuality, type QualityThresholds } from '../lib/vision/quality';
 import { ENROLLMENT_ANALYSIS, judgeEnrollment } from '../lib/vision/register';
 import type { Box, FaceAnalysis, FaceQuality, Point, Pose } from '../lib/vision/types';
 import { DATASETS_DIR } from './report';
@@ -90,7 +90,7 @@ function judged(f: Face, thresholds: QualityThresholds, pose: Pose): FaceAnalysi
   const quality = judgeQuality({ eyeDistancePx: f.eyeDistancePx, sharpness: f.sharpness, pose, detectorScore: f.score, cutOff: f.cutOff }, thresholds);
   return { box: f.box, score: f.score, landmarks: f.landmarks, quality, embedding: f.embedding };
 }
-const gateNow = (p: Photo) => judgeEnrollment({ width: p.width, height: p.height, faces: p.faces.map((f) => judged(f, ENROLMENT_QUALITY, estimatePose(f.landmarks))) });
+const gateNow = (p: Photo) => judgeEnrollment({ width: p.width, height: p.height, faces: p.faces.map((f) => judged(f, ENROLLMENT_QUALITY, estimatePose(f.landmarks))) });
 function gateBefore(p: Photo) {
   const faces = p.faces.map((f) => judged(f, PREVIOUS_QUALITY, { ...estimatePose(f.landmarks), pitchDeg: previousPitchDeg(f.landmarks) }));
   // The previous rule: any second face with at least half the largest one's eye distance refused the photo.
@@ -101,7 +101,7 @@ function gateBefore(p: Photo) {
 async function main() {
   const args = process.argv.slice(2);
   const root = path.join(DATASETS_DIR, 'lfw-dev');
-  const file = args.includes('--faces') ? args[args.indexOf('--faces') + 1] : path.join(__dirname, '.cache', 'enrolment-faces-lfw-dev.jsonl');
+  const file = args.includes('--faces') ? args[args.indexOf('--faces') + 1] : path.join(__dirname, '.cache', 'enrollment-faces-lfw-dev.jsonl');
   if (!fs.existsSync(file)) await analysePeople(root, file);
   // Sorted by path: the protocol's photo order (a cache may be written in any order).
   const photos: Photo[] = fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => {
@@ -143,7 +143,7 @@ async function main() {
   for (const id of galleryIds) for (const x of withFace(byId.get(id)!)) worth.set(x, worthOf(emb(x)!, x));
 
   // Per-check calibration over photos whose other checks pass.
-  const t = ENROLMENT_QUALITY;
+  const t = ENROLLMENT_QUALITY;
   const measures = (i: number) => {
     const f = photos[i].faces[0];
     const pose = estimatePose(f.landmarks);
@@ -226,12 +226,12 @@ async function main() {
   const onlyNow = [...now.templateOf.keys()].filter((id) => !before.templateOf.has(id));
   const report = {
     photos: photos.length, judgeable: photos.filter(judgeable).length, galleryPeople: galleryIds.length,
-    strangers: strangers.length, thresholdAtFpir1pc: round(threshold, 4), thresholds: ENROLMENT_QUALITY,
+    strangers: strangers.length, thresholdAtFpir1pc: round(threshold, 4), thresholds: ENROLLMENT_QUALITY,
     calibration,
     acceptance: {
       before: { ...before, templateOf: undefined },
       now: { ...now, templateOf: undefined },
-      // The same people's templates under both gates, and the people only the new gate enrols.
+      // The same people's templates under both gates, and the people only the new gate enrolls.
       enrolledByBoth: { people: both.length, before: worthOfTemplates(both.map((id) => before.templateOf.get(id)!)), now: worthOfTemplates(both.map((id) => now.templateOf.get(id)!)) },
       enrolledOnlyNow: { people: onlyNow.length, ...worthOfTemplates(onlyNow.map((id) => now.templateOf.get(id)!)) },
     },
