@@ -12,7 +12,7 @@ export const LIMITS = {
   keyNameMaxCodePoints: 100,
   /** `q` of GET /people. */
   searchMaxCodePoints: 200,
-  /** `cursor` of GET /people: the registry's own base64url, so ASCII. */
+  /** `cursor` of GET /people and GET /people/:id/sightings: the registry's own base64url, so ASCII. */
   cursorMaxChars: 500,
   /** Person metadata serialised as JSON, UTF-8 bytes. */
   metadataMaxBytes: 16 * 1024,
@@ -33,6 +33,14 @@ export const LIMITS = {
   /** Page sizes of GET /people. */
   pageSizeDefault: 50,
   pageSizeMax: 500,
+  /** Page sizes of GET /people/:id/sightings (the registry reads them here too). */
+  sightingsPageDefault: 50,
+  sightingsPageMax: 200,
+  /** Page sizes of GET /audit (the registry reads them here too). */
+  auditPageDefault: 50,
+  auditPageMax: 200,
+  /** `cursor` of GET /audit: an entry's sequence number, at most 16 digits. */
+  auditCursorMaxChars: 32,
   /** Templates per registry write. */
   templatesMaxPerCall: 100,
   /** A kept face crop (JPEG), bytes. */

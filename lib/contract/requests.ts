@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { LIMITS, codePointLength, utf8ByteLength } from './limits';
-import { ROLES, TEMPLATE_SOURCES } from './vocabulary';
+import { AUDIT_ACTIONS, ROLES, TEMPLATE_SOURCES } from './vocabulary';
 
 /** A trimmed string of 1..max code points (JSON Schema's maxLength counts code points too). */
 function text(max: number, what = 'characters') {
@@ -55,6 +55,25 @@ export const listPeopleQuery = z.object({
     .refine((s) => codePointLength(s) <= LIMITS.searchMaxCodePoints, `must be at most ${LIMITS.searchMaxCodePoints} characters`)
     .optional()
     .meta({ maxLength: LIMITS.searchMaxCodePoints, description: 'Case- and accent-insensitive part of the name, or an exact external id.' }),
+});
+
+export const sightingsQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(LIMITS.sightingsPageMax).default(LIMITS.sightingsPageDefault),
+  cursor: z.string().max(LIMITS.cursorMaxChars).optional().meta({ description: '`next` of the previous page.' }),
+});
+
+/** Filters of the audit trail; the registry checks them again (cursor form, times). */
+export const auditQuery = z.object({
+  personId: z.uuid().optional(),
+  actor: z
+    .union([z.literal('admin'), z.literal('system'), z.uuid()])
+    .optional()
+    .meta({ description: 'A key id, `admin` (the configured FACEREC_ADMIN_KEY) or `system` (CLI, first start).' }),
+  action: z.enum(AUDIT_ACTIONS).optional(),
+  since: z.iso.datetime({ offset: true }).optional().meta({ description: 'Entries at or after; ISO 8601 with `Z` or an offset.' }),
+  until: z.iso.datetime({ offset: true }).optional().meta({ description: 'Entries before.' }),
+  cursor: z.string().max(LIMITS.auditCursorMaxChars).optional().meta({ description: '`nextCursor` of the previous page.' }),
+  limit: z.coerce.number().int().min(1).max(LIMITS.auditPageMax).default(LIMITS.auditPageDefault),
 });
 
 export const facesQuery = z.object({ source: z.enum(TEMPLATE_SOURCES).default('api') });

@@ -6,7 +6,7 @@
  * EXIF rotation, rounded to 0.1; scores to 4 decimals.
  */
 import { z } from 'zod';
-import { QUALITY_REASONS, REJECT_REASONS, ROLES, TEMPLATE_SOURCES, UNKNOWN_REASONS } from './vocabulary';
+import { ACTOR_KINDS, AUDIT_ACTIONS, QUALITY_REASONS, REJECT_REASONS, ROLES, TEMPLATE_SOURCES, UNKNOWN_REASONS } from './vocabulary';
 
 const uuid = z.string().meta({ format: 'uuid' });
 const timestamp = z.string().meta({ format: 'date-time', description: 'ISO 8601 UTC with milliseconds.' });
@@ -82,6 +82,10 @@ export const personSchema = z
     createdAt: timestamp,
     updatedAt: timestamp,
     templateCount: z.number().int().meta({ description: 'All templates of the person, of any model.' }),
+    lastSeenAt: timestamp
+      .nullable()
+      .optional()
+      .meta({ description: 'GET /people only, while sightings are recorded (FACEREC_SIGHTINGS): when last seen; null: not yet, or purged.' }),
   })
   .meta({ id: 'Person' });
 
@@ -127,6 +131,77 @@ export const keyInfoSchema = z
 export const createdKeySchema = keyInfoSchema.extend({ key: z.string().meta({ description: 'Shown this once; only its hash is stored.' }) }).meta({ id: 'CreatedKey' });
 
 export const keyListSchema = z.strictObject({ keys: z.array(keyInfoSchema) }).meta({ id: 'KeyList' });
+
+export const sightingSchema = z
+  .strictObject({
+    id: uuid,
+    personId: uuid,
+    keyId: z.string().nullable().meta({ description: 'The API key whose answers named the person (`env-admin`: FACEREC_ADMIN_KEY); null: public recognition.' }),
+    firstSeenAt: timestamp,
+    lastSeenAt: timestamp,
+    bestSimilarity: z.number().meta({ description: 'Highest similarity of the answers merged into this sighting, -1..1.' }),
+    answers: z.number().int().meta({ description: 'Recognition answers merged into this sighting (one track).' }),
+  })
+  .meta({ id: 'Sighting' });
+
+export const sightingsPageSchema = z
+  .strictObject({
+    sightings: z.array(sightingSchema).meta({ description: 'Newest first (by first seen).' }),
+    next: z.string().nullable().meta({ description: 'Cursor of the next page; null on the last.' }),
+    recording: z.boolean().meta({ description: 'Whether new sightings are written now (FACEREC_SIGHTINGS); rows kept from earlier are listed either way.' }),
+    retentionDays: z.number().meta({ description: 'FACEREC_SIGHTINGS_RETENTION_DAYS.' }),
+  })
+  .meta({ id: 'SightingsPage' });
+
+export const auditEntrySchema = z
+  .strictObject({
+    id: z.string().meta({ description: 'Opaque, increasing.' }),
+    at: timestamp,
+    action: z.enum(AUDIT_ACTIONS),
+    actor: z.strictObject({
+      kind: z.enum(ACTOR_KINDS).meta({ description: '`admin`: the configured FACEREC_ADMIN_KEY; `system`: the CLI, first start.' }),
+      keyId: uuid.nullable(),
+      name: z.string().meta({ description: "A key's name; `admin` or `system` otherwise." }),
+    }),
+    personId: uuid.nullable(),
+    faceId: uuid.nullable(),
+    keyId: uuid.nullable(),
+    address: z.string().nullable().meta({ description: "The request's client address." }),
+    details: z.record(z.string(), z.unknown()).nullable().meta({ description: "Small; never an embedding, an image or a person's name." }),
+  })
+  .meta({ id: 'AuditEntry' });
+
+export const auditPageSchema = z
+  .strictObject({
+    entries: z.array(auditEntrySchema).meta({ description: 'Newest first.' }),
+    nextCursor: z.string().nullable().meta({ description: 'Cursor of the next page; null on the last.' }),
+  })
+  .meta({ id: 'AuditPage' });
+
+/** A person's data on request (GET /people/:id/export): everything held about them, no embeddings. */
+export const personExportSchema = z
+  .strictObject({
+    format: z.literal('facerec-person'),
+    version: z.literal(1),
+    exportedAt: timestamp,
+    person: personSchema,
+    templates: z.array(
+      z.strictObject({
+        id: uuid,
+        modelId: z.string(),
+        quality: z.number(),
+        source: z.enum(TEMPLATE_SOURCES),
+        createdAt: timestamp,
+        crop: z.string().nullable().meta({ description: 'The kept face crop, base64 JPEG (FACEREC_KEEP_CROPS); else null.' }),
+      }),
+    ),
+    sightings: z.array(sightingSchema.omit({ personId: true })).meta({ description: 'Every sighting still kept, newest first.' }),
+    audit: z.array(auditEntrySchema).meta({ description: 'The audit entries naming the person, oldest first.' }),
+  })
+  .meta({ id: 'PersonExport' });
+
+/** What POST /admin/import imported (all or nothing). */
+export const importCountsSchema = z.strictObject({ people: z.number().int(), templates: z.number().int() }).meta({ id: 'ImportCounts' });
 
 export const healthSchema = z.strictObject({ status: z.literal('ok') }).meta({ id: 'Health' });
 
@@ -190,5 +265,11 @@ export type KeyInfo = z.output<typeof keyInfoSchema>;
 export type CreatedKey = z.output<typeof createdKeySchema>;
 export type KeyList = z.output<typeof keyListSchema>;
 export type OperatingPoint = z.output<typeof operatingPointSchema>;
+export type Sighting = z.output<typeof sightingSchema>;
+export type SightingsPage = z.output<typeof sightingsPageSchema>;
+export type AuditEntry = z.output<typeof auditEntrySchema>;
+export type AuditPage = z.output<typeof auditPageSchema>;
+export type PersonExport = z.output<typeof personExportSchema>;
+export type ImportCounts = z.output<typeof importCountsSchema>;
 export type Ready = z.output<typeof readySchema>;
 export type ServerInfo = z.output<typeof infoSchema>;

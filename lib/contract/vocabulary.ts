@@ -28,6 +28,25 @@ export type Role = (typeof ROLES)[number];
 export const ACCESS = ['none', 'recognize', 'enroll', 'metrics', 'admin'] as const satisfies readonly ('none' | Role)[];
 export type Access = (typeof ACCESS)[number];
 
+/** What the audit trail records (docs/api.md, "Audit trail"). */
+export const AUDIT_ACTIONS = [
+  'person.create',
+  'person.update',
+  'person.delete',
+  'face.add',
+  'face.delete',
+  'key.create',
+  'key.revoke',
+  'registry.export',
+  'registry.import',
+  'settings.change',
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+/** Who made an audited change: a stored key, the configured FACEREC_ADMIN_KEY, or the CLI / first start. */
+export const ACTOR_KINDS = ['key', 'admin', 'system'] as const;
+export type ActorKind = (typeof ACTOR_KINDS)[number];
+
 /** Image types a raw image body may declare (the type is then checked from the bytes). */
 export const IMAGE_MEDIA_TYPES = ['image/jpeg', 'image/png', 'image/webp'] as const;
 

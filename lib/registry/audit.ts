@@ -4,25 +4,14 @@
  * Entries carry ids and small details, never an embedding, an image or a person's name:
  * deleting a person erases every entry naming them except the one recording the deletion.
  */
+import { LIMITS } from '../contract/limits';
+import { ACTOR_KINDS, AUDIT_ACTIONS, type ActorKind, type AuditAction } from '../contract/vocabulary';
 import { RegistryError } from './registry';
 import type { RegistryStore } from './store';
 import { isUuid, nowIso } from './validate';
 
-export const AUDIT_ACTIONS = [
-  'person.create',
-  'person.update',
-  'person.delete',
-  'face.add',
-  'face.delete',
-  'key.create',
-  'key.revoke',
-  'registry.export',
-  'registry.import',
-  'settings.change',
-] as const;
-export type AuditAction = (typeof AUDIT_ACTIONS)[number];
-
-export type ActorKind = 'key' | 'admin' | 'system';
+// The words of the trail are the wire contract's (one definition, lib/contract/vocabulary.ts).
+export { AUDIT_ACTIONS, ACTOR_KINDS, type AuditAction, type ActorKind };
 
 /** `admin`: the configured FACEREC_ADMIN_KEY; `system`: the CLI, first start, anything without a caller. */
 export interface AuditActor {
@@ -114,8 +103,8 @@ export interface AuditTrail {
   list(query?: AuditQuery): Promise<{ entries: AuditEntry[]; nextCursor: string | null }>;
 }
 
-export const AUDIT_PAGE_MAX = 200;
-export const AUDIT_PAGE_DEFAULT = 50;
+export const AUDIT_PAGE_MAX = LIMITS.auditPageMax;
+export const AUDIT_PAGE_DEFAULT = LIMITS.auditPageDefault;
 /** Serialised details, UTF-8 bytes: room for counts and a few ids, not for data. */
 export const AUDIT_DETAILS_MAX_BYTES = 1024;
 const ADDRESS_MAX_CHARS = 100;
@@ -130,7 +119,7 @@ export function isAuditAction(action: unknown): action is AuditAction {
 
 function checkContext(by: AuditContext): AuditContext {
   const { actor, address } = by;
-  if (!['key', 'admin', 'system'].includes(actor?.kind)) invalid('audit actor kind must be key, admin or system');
+  if (!(ACTOR_KINDS as readonly string[]).includes(actor?.kind)) invalid(`audit actor kind must be one of ${ACTOR_KINDS.join(', ')}`);
   if (actor.kind === 'key' && !isUuid(actor.keyId)) invalid('a key actor needs its key id');
   if (typeof actor.name !== 'string') invalid('audit actor name must be a string');
   if (address !== null && (typeof address !== 'string' || address.length > ADDRESS_MAX_CHARS)) invalid('audit address must be a short string');

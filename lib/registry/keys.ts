@@ -5,14 +5,14 @@
  * revoking a key writes its audit entry in the same transaction.
  */
 import crypto, { randomUUID } from 'node:crypto';
+import { ROLES, type Role } from '../contract/vocabulary';
 import { auditRecord, type AuditContext } from './audit';
 import { RegistryError } from './registry';
 import type { RegistryStore } from './store';
 import { isUuid, nowIso } from './validate';
 
-/** `metrics`: reads /api/v1/metrics and the detailed /ready, nothing else. */
-export const ROLES = ['admin', 'enroll', 'recognize', 'metrics'] as const;
-export type Role = (typeof ROLES)[number];
+/** `metrics`: reads /api/v1/metrics and the detailed /ready, nothing else. Roles are the wire contract's (one definition, lib/contract/vocabulary.ts). */
+export { ROLES, type Role };
 
 export const KEY_NAME_MAX_CHARS = 100;
 

@@ -8,6 +8,7 @@
  * This file holds the repository's interface and the rules both backends share;
  * `sightings-sqlite.ts` and `sightings-postgres.ts` implement it on the store's connection.
  */
+import { LIMITS } from '../contract/limits';
 import { RegistryError } from './registry';
 import { isUuid } from './validate';
 
@@ -19,8 +20,8 @@ import { isUuid } from './validate';
  */
 export const SIGHTING_MERGE_WINDOW_MS = 10_000;
 
-export const SIGHTINGS_PAGE_DEFAULT = 50;
-export const SIGHTINGS_PAGE_MAX = 200;
+export const SIGHTINGS_PAGE_DEFAULT = LIMITS.sightingsPageDefault;
+export const SIGHTINGS_PAGE_MAX = LIMITS.sightingsPageMax;
 
 export interface Sighting {
   id: string;

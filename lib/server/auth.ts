@@ -5,6 +5,7 @@
  * limit and feeds a backoff that locks the address out of key checks (lib/server/auth-failures.ts).
  * It is logged with the address, never with the key.
  */
+import type { Access } from '@/lib/contract/vocabulary';
 import { ADMIN_ACTOR, SYSTEM_ACTOR, type AuditContext } from '@/lib/registry/audit';
 import { hashKey, sameDigest, type Role } from '@/lib/registry/keys';
 import { ApiError } from './errors';
@@ -13,8 +14,8 @@ import { getLogger } from './logger';
 import { rawRequestInfo } from './raw-request';
 import type { Services } from './app';
 
-/** What a route requires: a role (admin always qualifies), or recognition that may be public. */
-export type Access = 'none' | 'recognize' | 'enroll' | 'metrics' | 'admin';
+/** What a route requires: a role (admin always qualifies), or recognition that may be public (the contract's list). */
+export type { Access };
 
 /** `Caller.keyId` of the configured FACEREC_ADMIN_KEY (not a stored key). */
 export const ENV_ADMIN_KEY_ID = 'env-admin';

@@ -8,18 +8,22 @@ import type { z } from 'zod';
 import {
   LIMITS,
   addFacesResponse,
+  auditPageSchema,
   buildOpenApi,
   createdKeySchema,
   detectResponse,
   errorBodySchema,
   healthSchema,
+  importCountsSchema,
   infoSchema,
   keyListSchema,
   peoplePageSchema,
   personDetailSchema,
+  personExportSchema,
   personSchema,
   readySchema,
   recognizeResponse,
+  sightingsPageSchema,
   utf8ByteLength,
   verifyResponse,
 } from '@/lib/contract';
@@ -34,7 +38,8 @@ const obama = (f: string) => readDataset('fr-examples', 'images', 'obama', f);
 const biden = (f: string) => readDataset('fr-examples', 'images', 'biden', f);
 
 beforeAll(async () => {
-  server = await startServer({ env: { FACEREC_KEEP_CROPS: 'true' } });
+  // Sightings on: the people list then carries lastSeenAt, and the sightings route has rows to answer.
+  server = await startServer({ env: { FACEREC_KEEP_CROPS: 'true', FACEREC_SIGHTINGS: 'true' } });
   admin = server.adminKey;
 });
 afterAll(() => server?.stop());
@@ -111,6 +116,49 @@ describe('real answers match the contract', () => {
 
     const missing = await call(server.url, 'GET', '/people/6f4f73da-12a1-4720-b6d7-723de44715b1', { key: admin });
     expect([missing.status, conforms(errorBodySchema, missing.body).error.code]).toEqual([404, 'not_found']);
+  });
+
+  it("a person's sightings and data, and the audit trail", async () => {
+    const people = conforms(peoplePageSchema, (await call(server.url, 'GET', '/people?q=Barack', { key: admin })).body).people;
+    const id = people[0].id;
+    // Sightings are written just after the answer is sent: poll (no time asserted) until the recognition above shows.
+    let sightings = conforms(sightingsPageSchema, (await call(server.url, 'GET', `/people/${id}/sightings`, { key: admin })).body);
+    for (let i = 0; i < 100 && sightings.sightings.length === 0; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      sightings = conforms(sightingsPageSchema, (await call(server.url, 'GET', `/people/${id}/sightings`, { key: admin })).body);
+    }
+    expect([sightings.recording, sightings.sightings[0]?.personId]).toEqual([true, id]);
+    expect(conforms(peoplePageSchema, (await call(server.url, 'GET', '/people?q=Barack', { key: admin })).body).people[0].lastSeenAt).toEqual(expect.any(String));
+
+    const exported = await call(server.url, 'GET', `/people/${id}/export`, { key: admin });
+    expect(exported.headers.get('content-disposition')).toBe(`attachment; filename="person-${id}.json"`);
+    const document = conforms(personExportSchema, exported.body);
+    expect([document.person.id, typeof document.templates[0].crop, document.sightings.length > 0]).toEqual([id, 'string', true]);
+    expect(document.audit.map((e) => e.action)).toEqual(expect.arrayContaining(['person.create', 'person.update', 'face.add']));
+
+    const trail = conforms(auditPageSchema, (await call(server.url, 'GET', `/audit?personId=${id}&limit=2`, { key: admin })).body);
+    expect([trail.entries.length, trail.nextCursor]).toEqual([2, expect.any(String)]);
+    expect(trail.entries[0].actor.kind).toBe('admin');
+    const bad = await call(server.url, 'GET', '/audit?action=person.rename', { key: admin });
+    expect([bad.status, conforms(errorBodySchema, bad.body).error.code]).toEqual([400, 'validation_failed']);
+  });
+
+  it('registry export and import', async () => {
+    const created = conforms(personSchema, (await call(server.url, 'POST', '/people', { key: admin, json: { name: 'Moved Away' } })).body);
+    const exported = await call(server.url, 'GET', '/admin/export', { key: admin });
+    expect([exported.status, exported.headers.get('content-type'), exported.headers.get('content-disposition')]).toEqual([
+      200,
+      'application/x-ndjson; charset=utf-8',
+      expect.stringMatching(/^attachment; filename="facerec-export-.+\.jsonl"$/),
+    ]);
+    const lines = (exported.body as string).split('\n').filter(Boolean);
+    for (const line of lines) JSON.parse(line);
+    // Gone from the registry, then brought back from its line of the export.
+    expect((await call(server.url, 'DELETE', `/people/${created.id}`, { key: admin })).status).toBe(204);
+    const body = [lines[0], ...lines.filter((l) => l.includes(created.id))].join('\n') + '\n';
+    const imported = await call(server.url, 'POST', '/admin/import', { key: admin, body, contentType: 'application/x-ndjson' });
+    expect(conforms(importCountsSchema, imported.body)).toEqual({ people: 1, templates: 0 });
+    expect(conforms(personDetailSchema, (await call(server.url, 'GET', `/people/${created.id}`, { key: admin })).body).name).toBe('Moved Away');
   });
 });
 

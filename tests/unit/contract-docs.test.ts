@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { ERRORS, buildOpenApi } from '@/lib/contract';
+import { ACTOR_KINDS, AUDIT_ACTIONS, CONTRACT_ROUTES, ERRORS, buildOpenApi, openApiPath } from '@/lib/contract';
 
 const docs = fs.readFileSync(path.resolve(__dirname, '..', '..', 'docs', 'api.md'), 'utf8');
 const rows = docs.split('\n').filter((line) => line.startsWith('|')).map((line) => line.split(/(?<!\\)\|/).slice(1, -1).map((cell) => cell.trim()));
@@ -22,6 +22,27 @@ describe('docs/api.md', () => {
     const documented = rows.filter(([method]) => /^(GET|POST|PATCH|DELETE)$/.test(method)).map(([method, p]) => `${method} ${documentedPath(p)}`);
     expect(new Set(documented).size).toBe(documented.length);
     expect(documented.sort()).toEqual(operations.sort());
+  });
+
+  it('documents each operation in the section of its tag', () => {
+    // The nearest `## ` heading above a table row names the section; it starts with the tag.
+    let section = '';
+    const sectionOf = new Map<string, string>();
+    for (const line of docs.split('\n')) {
+      if (line.startsWith('## ')) section = line.slice(3);
+      const cells = line.startsWith('|') ? line.split(/(?<!\\)\|/).slice(1, -1).map((c) => c.trim()) : [];
+      if (/^(GET|POST|PATCH|DELETE)$/.test(cells[0] ?? '')) sectionOf.set(`${cells[0]} ${documentedPath(cells[1])}`, section);
+    }
+    for (const r of CONTRACT_ROUTES) {
+      expect([r.operationId, sectionOf.get(`${r.method} ${openApiPath(r.path)}`)]).toEqual([r.operationId, expect.stringMatching(new RegExp(`^${r.tag}\\b`))]);
+    }
+  });
+
+  it("spells out the audit trail's words as the contract has them", () => {
+    const entry = /type AuditEntry = \{[\s\S]*?\n\};/.exec(docs)?.[0] ?? '';
+    const words = (field: string) => [...(new RegExp(`${field}: ((?:'[^']+'\\s*\\|?\\s*)+)`).exec(entry)?.[1] ?? '').matchAll(/'([^']+)'/g)].map((m) => m[1]);
+    expect(words('action')).toEqual([...AUDIT_ACTIONS]);
+    expect(words('kind')).toEqual([...ACTOR_KINDS]);
   });
 
   it('lists exactly the catalogued error codes, each with its status', () => {

@@ -6,25 +6,40 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {
+  ACCESS,
+  ACTOR_KINDS,
+  AUDIT_ACTIONS,
   CONTRACT_ROUTES,
   ERROR_CODES,
   ERRORS as CONTRACT_ERRORS,
   LIMITS,
   QUALITY_REASONS,
   REJECT_REASONS,
+  ROLES,
   TEMPLATE_SOURCES,
+  auditEntrySchema,
   buildOpenApi,
   healthSchema,
   openApiPath,
+  personExportSchema,
+  type Access,
+  type ActorKind,
+  type AuditAction,
   type ErrorCode,
   type QualityReason,
   type RejectReason,
+  type Role,
   type UnknownReason,
 } from '@/lib/contract';
+import { AUDIT_ACTIONS as CLIENT_AUDIT_ACTIONS, KEY_ROLES } from '@/lib/client/admin-api';
 import { ERROR_TEXT, REASON_TEXT, describeError, describeReason } from '@/lib/client/messages';
 import { ApiClientError } from '@/lib/client/api';
+import * as registryAudit from '@/lib/registry/audit';
+import * as registryKeys from '@/lib/registry/keys';
 import { checkSource } from '@/lib/registry/validate';
 import { API_ROUTES } from '@/lib/server/api-routes';
+import { authorize, type Access as ServerAccess, type Caller } from '@/lib/server/auth';
+import { PERSON_EXPORT_FORMAT, PERSON_EXPORT_VERSION } from '@/lib/server/person-export';
 import { ERRORS as SERVER_ERRORS } from '@/lib/server/errors';
 import type { VisionErrorCode } from '@/lib/vision/errors';
 import type { UnknownReason as VisionUnknownReason } from '@/lib/vision/open-set';
@@ -38,6 +53,12 @@ const visionQuality: Same<VisionQualityReason, QualityReason> = true;
 const visionReject: Same<VisionRejectReason | 'unreadable', RejectReason> = true;
 const visionRegister: Same<Extract<RegisterResult, { accepted: false }>['reasons'][number], RejectReason> = true;
 const visionUnknown: Same<VisionUnknownReason, UnknownReason> = true;
+// The registry's and the server's words are the contract's.
+const registryAction: Same<registryAudit.AuditAction, AuditAction> = true;
+const registryActor: Same<registryAudit.ActorKind, ActorKind> = true;
+const registryActorOfEntry: Same<registryAudit.AuditEntry['actor']['kind'], ActorKind> = true;
+const registryRole: Same<registryKeys.Role, Role> = true;
+const serverAccess: Same<ServerAccess, Access> = true;
 // Every vision error but "models not loaded" (answered as not_ready) is answered under its own code.
 const visionErrors: Exclude<VisionErrorCode, 'models_not_loaded'> extends ErrorCode ? true : false = true;
 
@@ -97,6 +118,61 @@ describe('template sources', () => {
   it('are what the registry accepts, and nothing else', () => {
     for (const source of TEMPLATE_SOURCES) expect(checkSource(source)).toBe(source);
     expect(() => checkSource('mesh')).toThrow(/source must be one of camera, upload, api/);
+  });
+});
+
+describe('audit, role and access words', () => {
+  const migrations = ['sqlite', 'postgres'].map((db) => fs.readFileSync(path.resolve(__dirname, '..', '..', 'lib', 'registry', 'migrations', `${db}.ts`), 'utf8'));
+
+  it('are one definition: the registry re-exports the contract lists', () => {
+    expect([registryAction, registryActor, registryActorOfEntry, registryRole, serverAccess]).toEqual([true, true, true, true, true]);
+    expect(registryAudit.AUDIT_ACTIONS).toBe(AUDIT_ACTIONS);
+    expect(registryAudit.ACTOR_KINDS).toBe(ACTOR_KINDS);
+    expect(registryKeys.ROLES).toBe(ROLES);
+    expect(auditEntrySchema.shape.action.options).toEqual([...AUDIT_ACTIONS]);
+  });
+
+  it('are what the registry records and refuses', () => {
+    for (const action of AUDIT_ACTIONS) expect(registryAudit.auditRecord(action).action).toBe(action);
+    expect(() => registryAudit.auditRecord('person.rename' as AuditAction)).toThrow(/unknown audit action/);
+    const keyId = '6f4f73da-12a1-4720-b6d7-723de44715b1';
+    for (const kind of ACTOR_KINDS) {
+      expect(registryAudit.auditRecord('person.create', { actor: { kind, keyId, name: kind }, address: null }).actorKind).toBe(kind);
+    }
+    expect(() => registryAudit.auditRecord('person.create', { actor: { kind: 'robot' as ActorKind, keyId: null, name: 'r' }, address: null })).toThrow(/actor kind/);
+    for (const role of ROLES) expect(registryKeys.isRole(role)).toBe(true);
+    expect(registryKeys.isRole('owner')).toBe(false);
+  });
+
+  it('are the words of the database checks', () => {
+    // Each migration's CHECK on actor_kind lists exactly the contract's actor kinds.
+    for (const sql of migrations) {
+      const check = /actor_kind \w+ NOT NULL CHECK \(actor_kind IN \(([^)]*)\)\)/i.exec(sql)?.[1];
+      expect(check && sorted(check.split(',').map((w) => w.trim().replace(/'/g, '')))).toEqual(sorted(ACTOR_KINDS));
+    }
+  });
+
+  it('are the words the admin page offers', () => {
+    expect(CLIENT_AUDIT_ACTIONS).toEqual(AUDIT_ACTIONS);
+    expect(KEY_ROLES).toEqual(ROLES);
+  });
+
+  it('give every access a rule: none for anyone, a role for its own key and admin', () => {
+    const caller = (role: Role | null): Caller => ({ role, keyId: null, keyName: null, address: '127.0.0.1', clientId: 'test' });
+    // Every role guards some routes, and nothing else does.
+    expect(sorted(ACCESS)).toEqual(sorted(['none', ...ROLES]));
+    for (const access of ACCESS) {
+      expect(() => authorize(caller('admin'), access, false)).not.toThrow();
+      if (access === 'none') expect(() => authorize(caller(null), access, false)).not.toThrow();
+      else {
+        expect(() => authorize(caller(null), access, false)).toThrow(expect.objectContaining({ code: 'unauthorized' }));
+        expect(() => authorize(caller(access as Role), access, false)).not.toThrow();
+      }
+    }
+  });
+
+  it('name the person export format the server writes', () => {
+    expect([personExportSchema.shape.format.value, personExportSchema.shape.version.value]).toEqual([PERSON_EXPORT_FORMAT, PERSON_EXPORT_VERSION]);
   });
 });
 

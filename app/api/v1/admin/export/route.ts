@@ -6,7 +6,7 @@ export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
 
 /** The registry as a JSON Lines download (docs/registry.md), streamed one person a line. */
-export const GET = route('admin-export', 'admin', async ({ services, caller }) => {
+export const GET = route('admin.export', 'admin', async ({ services, caller }) => {
   const lines = exportRegistry(services.registry, auditBy(caller))[Symbol.asyncIterator]();
   const encoder = new TextEncoder();
   const body = new ReadableStream<Uint8Array>({
