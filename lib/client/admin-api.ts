@@ -5,46 +5,14 @@
  */
 import { ApiClientError, idSegment, isAbort, parseRetryAfter } from './api';
 import { readApiKey } from './api-key';
+import type { AuditAction, Role as KeyRole } from '@/lib/contract/vocabulary';
+import type { AuditPage, KeyInfo as ApiKeyInfo, Ready, ServerInfo as InfoDetails } from '@/lib/contract/responses';
 
-export const KEY_ROLES = ['admin', 'enroll', 'recognize', 'metrics'] as const;
-export type KeyRole = (typeof KEY_ROLES)[number];
+export { AUDIT_ACTIONS, ROLES as KEY_ROLES } from '@/lib/contract/vocabulary';
+export type { AuditAction, Role as KeyRole } from '@/lib/contract/vocabulary';
+export type { AuditEntry, AuditPage, KeyInfo as ApiKeyInfo, OperatingPoint, ServerInfo as InfoDetails } from '@/lib/contract/responses';
 
-export interface ApiKeyInfo {
-  id: string;
-  name: string;
-  role: KeyRole;
-  createdAt: string;
-  lastUsedAt: string | null;
-}
-
-export const AUDIT_ACTIONS = [
-  'person.create',
-  'person.update',
-  'person.delete',
-  'face.add',
-  'face.delete',
-  'key.create',
-  'key.revoke',
-  'registry.export',
-  'registry.import',
-  'settings.change',
-] as const;
-export type AuditAction = (typeof AUDIT_ACTIONS)[number];
-
-/** One change as GET /api/v1/audit lists it (never an embedding, an image or a person's name). */
-export interface AuditEntry {
-  id: string;
-  at: string;
-  action: AuditAction;
-  /** `admin`: the configured FACEREC_ADMIN_KEY; `system`: the CLI or the first start. */
-  actor: { kind: 'key' | 'admin' | 'system'; keyId: string | null; name: string };
-  personId: string | null;
-  faceId: string | null;
-  keyId: string | null;
-  address: string | null;
-  details: Record<string, unknown> | null;
-}
-
+/** The audit list's filters, as the page holds them (the query string is `auditQuery` below). */
 export interface AuditFilter {
   personId?: string;
   /** A key id, or `admin`. */
@@ -55,42 +23,8 @@ export interface AuditFilter {
   until?: string;
 }
 
-export interface AuditPage {
-  entries: AuditEntry[];
-  nextCursor: string | null;
-}
-
-/** GET /api/v1/ready with a key. */
-export interface ReadyDetails {
-  status: 'ready';
-  workers: number;
-  queueDepth: number;
-  recognition: OperatingPoint;
-  registry: { people: number; templates: number; staleTemplates: number; index: { kind: 'exact' | 'approximate'; building: boolean } };
-}
-
-/** Recognition's operating point as /info (with a key) and /ready report it. */
-export interface OperatingPoint {
-  rule: string;
-  /** Target false-positive identification rate: the share of strangers named as someone. */
-  targetFpir: number;
-  calibration: string;
-  galleryPeople?: number;
-  /** Today's bar on the decision score for this gallery size. */
-  threshold?: number;
-}
-
-/** GET /api/v1/info with a key (the fields the admin page reads). */
-export interface InfoDetails {
-  model: string;
-  /** 1:1 verify: the cosine threshold at `targetFmr`. */
-  threshold: number;
-  targetFmr: number;
-  recognition: OperatingPoint;
-  publicRecognition: boolean;
-  keepCrops: boolean;
-  version?: string | null;
-}
+/** GET /api/v1/ready with a key: every detail present. */
+export type ReadyDetails = Required<Ready>;
 
 const TIMEOUT_MS = 20_000;
 

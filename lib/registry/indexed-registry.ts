@@ -1,13 +1,13 @@
 /**
  * The Registry both backends share: validates input, asks the store to write, then applies the
- * write to the in-memory gallery. Writes and index updates of one instance run one at a time
+ * write to the in-memory search index. Writes and index updates of one instance run one at a time
  * (a promise queue), so a change from another instance, re-read from the database, can never
  * be overtaken by an older local write or the other way round.
  */
 import { randomUUID } from 'node:crypto';
 import type { AnnOptions } from './ann-index';
 import { auditRecord, createAuditTrail, type AuditContext, type AuditTrail } from './audit';
-import { SearchIndex as Gallery } from './search-index';
+import { SearchIndex } from './search-index';
 import { headerLine, parseExport, personLine } from './jsonl';
 import { createKeyStore, type KeyStore } from './keys';
 import {
@@ -92,7 +92,7 @@ export class IndexedRegistry implements Registry {
   private readonly annMinTemplates: number;
   private readonly annOptions: AnnOptions | undefined;
   private readonly log: RegistryLogger;
-  private gallery: Gallery;
+  private index: SearchIndex;
   readonly sightings: SightingsRepository;
   /** Tail of the queue of writes and index updates. */
   private queue: Promise<void> = Promise.resolve();
@@ -108,7 +108,7 @@ export class IndexedRegistry implements Registry {
     this.annMinTemplates = opts.annMinTemplates ?? Infinity;
     this.annOptions = opts.ann;
     this.log = opts.log ?? SILENT_LOGGER;
-    this.gallery = new Gallery({ dim: opts.dim });
+    this.index = new SearchIndex({ dim: opts.dim });
     this.keys = createKeyStore(store, () => this.ensureOpen());
     this.audit = createAuditTrail(store, () => this.ensureOpen());
     this.sightings = store.sightings;
@@ -147,20 +147,20 @@ export class IndexedRegistry implements Registry {
     return run;
   }
 
-  /** Builds a fresh gallery from the database and swaps it in; searches use the old one meanwhile. */
+  /** Builds a fresh search index from the database and swaps it in; searches use the old one meanwhile. */
   private async reload(): Promise<void> {
     const expected = await this.store.countTemplates(this.modelId);
     // The approximate index is switched on after loading, so it is built once, in the background.
-    const fresh = new Gallery({ dim: this.dim, initialRows: expected, ann: this.annOptions });
+    const fresh = new SearchIndex({ dim: this.dim, initialRows: expected, ann: this.annOptions });
     try {
-      await this.store.loadGallery(this.modelId, fresh);
+      await this.store.loadIndex(this.modelId, fresh);
     } catch (e) {
       fresh.dispose();
       throw e;
     }
     fresh.setAnnMinTemplates(this.annMinTemplates);
-    const old = this.gallery;
-    this.gallery = fresh;
+    const old = this.index;
+    this.index = fresh;
     old.dispose();
   }
 
@@ -176,7 +176,7 @@ export class IndexedRegistry implements Registry {
         this.reloadQueued = false;
         await this.reload();
       } else {
-        this.gallery.syncPerson(change.personId, await this.store.loadPersonSnapshot(change.personId, this.modelId));
+        this.index.syncPerson(change.personId, await this.store.loadPersonSnapshot(change.personId, this.modelId));
       }
     }).catch((err: unknown) => {
       this.log.warn({ err }, 'registry: could not apply another instance\'s change; resyncing');
@@ -220,8 +220,8 @@ export class IndexedRegistry implements Registry {
     ];
     return this.serial(async () => {
       await this.store.insertPerson(person, records, audit);
-      this.gallery.upsertPerson(person.id, person.name);
-      for (const r of records) this.gallery.addTemplate(person.id, r.id, r.embedding);
+      this.index.upsertPerson(person.id, person.name);
+      for (const r of records) this.index.addTemplate(person.id, r.id, r.embedding);
       return { person: publicPerson(person, records.length), templates: records.map(publicTemplate) };
     });
   }
@@ -243,7 +243,7 @@ export class IndexedRegistry implements Registry {
     return this.serial(async () => {
       const person = await this.store.updatePerson(id, changes, now, audit);
       if (!person) notFound('person', id);
-      this.gallery.upsertPerson(id, person.name);
+      this.index.upsertPerson(id, person.name);
       return person;
     });
   }
@@ -254,7 +254,7 @@ export class IndexedRegistry implements Registry {
     const audit = auditRecord('person.delete', by, { personId: id });
     return this.serial(async () => {
       if (!(await this.store.deletePerson(id, audit))) notFound('person', id);
-      this.gallery.removePerson(id);
+      this.index.removePerson(id);
     });
   }
 
@@ -272,8 +272,8 @@ export class IndexedRegistry implements Registry {
     return this.serial(async () => {
       const person = await this.store.insertTemplates(personId, records, now, audit);
       if (!person) notFound('person', personId);
-      this.gallery.upsertPerson(personId, person.name);
-      for (const r of records) this.gallery.addTemplate(personId, r.id, r.embedding);
+      this.index.upsertPerson(personId, person.name);
+      for (const r of records) this.index.addTemplate(personId, r.id, r.embedding);
       return records.map(publicTemplate);
     });
   }
@@ -287,8 +287,8 @@ export class IndexedRegistry implements Registry {
     return this.serial(async () => {
       const removed = await this.store.deleteTemplate(personId, templateId, now, audit);
       if (!removed) notFound(`template of person ${personId}`, templateId);
-      if (removed.modelId === this.modelId) this.gallery.removeTemplate(personId, templateId);
-      else this.gallery.addStaleCount(personId, -1);
+      if (removed.modelId === this.modelId) this.index.removeTemplate(personId, templateId);
+      else this.index.addStaleCount(personId, -1);
     });
   }
 
@@ -343,7 +343,7 @@ export class IndexedRegistry implements Registry {
     if (typeof minSimilarity !== 'number' || !(minSimilarity >= -1 && minSimilarity <= 1)) {
       throw new RegistryError('invalid_input', 'minSimilarity must be a number from -1 to 1');
     }
-    return this.gallery.search(vector, k, minSimilarity);
+    return this.index.search(vector, k, minSimilarity);
   }
 
   searchPeople(vector: Float32Array, k: number, opts: { crowding?: number } = {}): PersonHit[] {
@@ -351,30 +351,30 @@ export class IndexedRegistry implements Registry {
     this.checkQuery(vector);
     if (!Number.isInteger(k) || k < 0) throw new RegistryError('invalid_input', 'k must be a whole number');
     if (opts.crowding !== undefined && !(Number.isInteger(opts.crowding) && opts.crowding >= 0)) throw new RegistryError('invalid_input', 'crowding must be a whole number');
-    return this.gallery.searchPeople(vector, k, opts);
+    return this.index.searchPeople(vector, k, opts);
   }
 
   scorePerson(personId: string, vector: Float32Array): SearchHit | null {
     this.ensureOpen();
     this.checkQuery(vector);
-    if (!isUuid(personId) || !this.gallery.hasPerson(personId)) notFound('person', personId);
-    return this.gallery.scorePerson(personId, vector);
+    if (!isUuid(personId) || !this.index.hasPerson(personId)) notFound('person', personId);
+    return this.index.scorePerson(personId, vector);
   }
 
   size(): RegistrySize {
-    return this.gallery.size();
+    return this.index.size();
   }
 
   searchablePeople(): number {
-    return this.gallery.searchablePeople();
+    return this.index.searchablePeople();
   }
 
   indexState(): IndexState {
-    return this.gallery.indexState();
+    return this.index.indexState();
   }
 
   whenIndexReady(): Promise<void> {
-    return this.gallery.whenReady();
+    return this.index.whenReady();
   }
 
   // ---- export / import ----
@@ -403,6 +403,6 @@ export class IndexedRegistry implements Registry {
     this.retryTimer = null;
     await this.queue;
     await this.store.close();
-    this.gallery.dispose();
+    this.index.dispose();
   }
 }

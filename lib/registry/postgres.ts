@@ -18,7 +18,7 @@ import { RegistryError, type Person, type Template, type TemplateSource } from '
 import { PostgresSightings } from './sightings-postgres';
 import {
   SILENT_LOGGER,
-  type GalleryLoader,
+  type IndexLoader,
   type PersonDump,
   type PersonPatchRecord,
   type PersonRecord,
@@ -311,14 +311,14 @@ export class PostgresStore implements RegistryStore {
     return Number(rows[0].n);
   }
 
-  async loadGallery(modelId: string, gallery: GalleryLoader): Promise<void> {
+  async loadIndex(modelId: string, index: IndexLoader): Promise<void> {
     await this.transaction(async (c) => {
       for (let after: string | null = null; ; ) {
         const { rows }: QueryResult<{ id: string; name: string }> = await c.query(
           'SELECT id, name FROM facerec_person WHERE ($1::uuid IS NULL OR id > $1::uuid) ORDER BY id LIMIT $2',
           [after, LOAD_PAGE],
         );
-        for (const r of rows) gallery.upsertPerson(r.id, r.name);
+        for (const r of rows) index.upsertPerson(r.id, r.name);
         if (rows.length < LOAD_PAGE) break;
         after = rows[rows.length - 1].id;
       }
@@ -328,7 +328,7 @@ export class PostgresStore implements RegistryStore {
            WHERE model_id = $1 AND ($2::uuid IS NULL OR id > $2::uuid) ORDER BY id LIMIT $3`,
           [modelId, after, LOAD_PAGE],
         );
-        for (const r of rows) gallery.addTemplate(r.person_id, r.id, bytesToEmbedding(r.embedding));
+        for (const r of rows) index.addTemplate(r.person_id, r.id, bytesToEmbedding(r.embedding));
         if (rows.length < LOAD_PAGE) break;
         after = rows[rows.length - 1].id;
       }
@@ -336,7 +336,7 @@ export class PostgresStore implements RegistryStore {
         'SELECT person_id, count(*)::int AS n FROM facerec_template WHERE model_id <> $1 GROUP BY person_id',
         [modelId],
       );
-      for (const r of stale.rows) gallery.setStaleCount(r.person_id, r.n);
+      for (const r of stale.rows) index.setStaleCount(r.person_id, r.n);
     }, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
   }
 

@@ -15,7 +15,7 @@ import { RegistryError, type Person, type Template, type TemplateSource } from '
 import { prepareAuditStatements } from './sqlite-audit';
 import { prepareKeyStatements } from './sqlite-keys';
 import { SqliteSightings } from './sightings-sqlite';
-import type { GalleryLoader, PersonDump, PersonPatchRecord, PersonRecord, RegistryStore, TemplateRecord } from './store';
+import type { IndexLoader, PersonDump, PersonPatchRecord, PersonRecord, RegistryStore, TemplateRecord } from './store';
 import { bytesToEmbedding, embeddingToBytes, nowIso, type PageCursor } from './validate';
 
 export const SQLITE_FILE_NAME = 'facerec.db';
@@ -227,14 +227,14 @@ export class SqliteStore implements RegistryStore {
     return this.statements.countTemplates.get(modelId) as number;
   }
 
-  async loadGallery(modelId: string, gallery: GalleryLoader): Promise<void> {
+  async loadIndex(modelId: string, index: IndexLoader): Promise<void> {
     const s = this.statements;
     this.db.transaction(() => {
-      for (const [id, name] of s.allPeople.iterate() as IterableIterator<[string, string]>) gallery.upsertPerson(id, name);
+      for (const [id, name] of s.allPeople.iterate() as IterableIterator<[string, string]>) index.upsertPerson(id, name);
       for (const [personId, id, embedding] of s.modelTemplates.iterate(modelId) as IterableIterator<[string, string, Buffer]>) {
-        gallery.addTemplate(personId, id, bytesToEmbedding(embedding));
+        index.addTemplate(personId, id, bytesToEmbedding(embedding));
       }
-      for (const [personId, count] of s.staleCounts.iterate(modelId) as IterableIterator<[string, number]>) gallery.setStaleCount(personId, count);
+      for (const [personId, count] of s.staleCounts.iterate(modelId) as IterableIterator<[string, number]>) index.setStaleCount(personId, count);
     })();
   }
 

@@ -5,7 +5,7 @@
  */
 import type { AuditFilter, AuditRecord, StoredAuditRecord } from './audit';
 import type { ApiKeyInfo, KeyRecord, Role } from './keys';
-import type { SearchIndex as Gallery, PersonSnapshot } from './search-index';
+import type { PersonSnapshot, SearchIndex } from './search-index';
 import type { Person, Template, TemplateSource } from './registry';
 import type { SightingsRepository } from './sightings';
 import type { PageCursor } from './validate';
@@ -50,17 +50,17 @@ export interface PersonPatchRecord {
 /** Another instance changed one person, or possibly anything (bulk import, missed notifications). */
 export type RemoteChange = { personId: string } | { all: true };
 
-/** The parts of a gallery a backend fills when loading. */
-export type GalleryLoader = Pick<Gallery, 'upsertPerson' | 'addTemplate' | 'setStaleCount'>;
+/** The parts of the search index a backend fills when loading. */
+export type IndexLoader = Pick<SearchIndex, 'upsertPerson' | 'addTemplate' | 'setStaleCount'>;
 
 export interface RegistryStore {
   /** `sqlite` or `postgres`, for logs and the export header. */
   readonly kind: string;
-  /** Count of templates of `modelId`, to size the gallery before loading. */
+  /** Count of templates of `modelId`, to size the search index before loading. */
   countTemplates(modelId: string): Promise<number>;
-  /** Fills `gallery` with every person, every template of `modelId` and stale counts, from one snapshot. */
-  loadGallery(modelId: string, gallery: GalleryLoader): Promise<void>;
-  /** One person as the gallery mirrors it; null if absent. */
+  /** Fills `index` with every person, every template of `modelId` and stale counts, from one snapshot. */
+  loadIndex(modelId: string, index: IndexLoader): Promise<void>;
+  /** One person as the search index mirrors it; null if absent. */
   loadPersonSnapshot(personId: string, modelId: string): Promise<PersonSnapshot | null>;
 
   // Every write takes the audit records of its change and writes them in the same transaction,

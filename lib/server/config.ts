@@ -77,9 +77,9 @@ const configSchema = z.object({
   FACEREC_CANDIDATE_SECRET: z.string().min(16).optional(),
   /** 1:1 verify: cosine similarity threshold overriding the one calibrated for the model (FMR 1e-3). */
   FACEREC_MATCH_THRESHOLD: z.coerce.number().min(-1).max(1).optional(),
-  /** Gallery size (templates) above which search switches to the approximate index. */
+  /** Search index size (templates) above which search switches to the approximate index. */
   FACEREC_ANN_MIN_TEMPLATES: z.coerce.number().int().min(0).default(50_000),
-  /** Flip-average embeddings of live frames too (enrolment and verify always do): +~0.7 point LFW accuracy for one more embedding pass per face. */
+  /** Flip-average embeddings of live frames too (enrollment and verify always do): +~0.7 point LFW accuracy for one more embedding pass per face. */
   FACEREC_FLIP_LIVE: booleanFromEnv.default(true),
   /**
    * Where the networks run: `cpu` (ONNX Runtime's CPU library, inside the npm package), or

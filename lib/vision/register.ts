@@ -11,7 +11,7 @@ import type { TemplateSource } from '@/lib/registry/registry';
 import type { RejectReason as ContractRejectReason } from '../contract/vocabulary';
 import type { AnalyzeResult, Box, FaceAnalysis, FaceQuality, RgbImage } from './types';
 
-/** The contract's enrolment refusal reasons, less 'unreadable' (which registerFaces adds for an image it cannot decode). */
+/** The contract's enrollment refusal reasons, less 'unreadable' (which registerFaces adds for an image it cannot decode). */
 export type RejectReason = Exclude<ContractRejectReason, 'unreadable'>;
 
 export type EnrollmentCheck =

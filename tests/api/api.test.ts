@@ -68,7 +68,7 @@ describe('recognition API over HTTP', () => {
     expect((await call(server.url, 'GET', `/people/${id}`, { key: enrollKey })).status).toBe(404);
   });
 
-  it('refuses enrolment photos with reasons: no face, several faces', async () => {
+  it('refuses enrollment photos with reasons: no face, several faces', async () => {
     const { body: person } = await call(server.url, 'POST', '/people', { key: enrollKey, json: { name: 'Nobody' } });
     const res = await call(server.url, 'POST', `/people/${person.id}/faces`, {
       key: enrollKey,
