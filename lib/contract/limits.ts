@@ -29,7 +29,7 @@ export const LIMITS = {
   /** Faces analysed per image, largest first (recognize, detect). */
   facesPerImage: 20,
   /** Images per POST /people/:id/faces. */
-  imagesPerEnrolment: 20,
+  imagesPerEnrollment: 20,
   /** Page sizes of GET /people. */
   pageSizeDefault: 50,
   pageSizeMax: 500,

@@ -86,9 +86,9 @@ export type CreateKeyInput = z.input<typeof createKeySchema>;
 const imageFile = z.string().meta({ format: 'binary', description: 'JPEG, PNG or WebP bytes; the type is read from the bytes.' });
 
 export const imageForm = z.object({ image: imageFile }).meta({ id: 'ImageForm' });
-export const enrolmentForm = z
-  .object({ image: z.array(imageFile).min(1).max(LIMITS.imagesPerEnrolment) })
-  .meta({ id: 'EnrolmentForm', description: `1..${LIMITS.imagesPerEnrolment} files in fields named \`image\`.` });
+export const enrollmentForm = z
+  .object({ image: z.array(imageFile).min(1).max(LIMITS.imagesPerEnrollment) })
+  .meta({ id: 'EnrollmentForm', description: `1..${LIMITS.imagesPerEnrollment} files in fields named \`image\`.` });
 export const verifyForm = z
   .object({ image_a: imageFile.optional(), image_b: imageFile.optional(), image: imageFile.optional(), personId: z.string().optional() })
   .meta({ id: 'VerifyForm', description: '`image_a` and `image_b`, or `image` and `personId`.' });

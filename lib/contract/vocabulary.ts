@@ -8,7 +8,7 @@
 export const QUALITY_REASONS = ['too-small', 'blurred', 'turned-away', 'low-confidence', 'cut-off'] as const;
 export type QualityReason = (typeof QUALITY_REASONS)[number];
 
-/** Why an enrolment image is refused: the quality reasons, and the image-level ones. */
+/** Why an enrollment image is refused: the quality reasons, and the image-level ones. */
 export const REJECT_REASONS = ['no-face', 'several-faces', 'unreadable', ...QUALITY_REASONS] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];
 

@@ -87,7 +87,7 @@ describe('real answers match the contract', () => {
     conforms(errorBodySchema, (await call(server.url, 'GET', '/keys', { key: key.key })).body);
   });
 
-  it('people, enrolment, recognition, detection and verification', async () => {
+  it('people, enrollment, recognition, detection and verification', async () => {
     const created = await call(server.url, 'POST', '/people', { key: admin, json: { name: 'Barack Obama', metadata: { office: 44 } } });
     expect(created.status).toBe(201);
     const person = conforms(personSchema, created.body);

@@ -12,7 +12,7 @@ import { registerFaces } from '@/lib/vision/register';
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
 
-const MAX_IMAGES = LIMITS.imagesPerEnrolment;
+const MAX_IMAGES = LIMITS.imagesPerEnrollment;
 
 /** Adds face images to a person: each accepted (a new template) or refused with reasons. */
 export const POST = route<{ id: string }>('people.faces.add', 'enroll', async ({ req, params, services, caller }) => {
