@@ -13,12 +13,12 @@ import { createRegistry } from '../lib/registry';
 import { isRegistryError, type Registry } from '../lib/registry/registry';
 import { getConfig } from '../lib/server/config';
 import { ApiError } from '../lib/server/errors';
+import { registryOptions } from '../lib/server/registry-options';
 import { exportRegistry, importRegistry } from '../lib/server/transfer';
 import { verifyFaces, verifyOptions } from '../lib/server/verify';
 import { isVisionError } from '../lib/vision/errors';
 import { embedImages, readPairsCsv, scorePairs } from '../lib/vision/evaluate';
 import { DEFAULT_DECODE_LIMITS } from '../lib/vision/image';
-import { EMBEDDING_MODEL } from '../lib/vision/models';
 import { FacePipeline } from '../lib/vision/pipeline';
 import type { AnalyzeResult } from '../lib/vision/types';
 
@@ -122,15 +122,7 @@ async function verify(args: Parsed, out: (s: string) => void): Promise<number> {
 
 /** The server's registry, from the same settings the server reads. */
 async function withRegistry<T>(fn: (r: Registry) => Promise<T>): Promise<T> {
-  const config = getConfig();
-  const registry = await createRegistry({
-    dataDir: config.FACEREC_DATA_DIR,
-    databaseUrl: config.FACEREC_DATABASE_URL,
-    keepCrops: config.FACEREC_KEEP_CROPS,
-    annMinTemplates: config.FACEREC_ANN_MIN_TEMPLATES,
-    modelId: EMBEDDING_MODEL.id,
-    dim: EMBEDDING_MODEL.dim,
-  });
+  const registry = await createRegistry(registryOptions(getConfig()));
   try {
     return await fn(registry);
   } finally {

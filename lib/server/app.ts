@@ -19,6 +19,7 @@ import { getLogger } from './logger';
 import { getMetrics } from './metrics';
 import { startMetricsListener } from './metrics-listener';
 import { RateLimiter } from './rate-limit';
+import { registryOptions } from './registry-options';
 import { verifyThreshold } from './verify';
 
 export interface Services {
@@ -54,12 +55,7 @@ async function start(): Promise<Services> {
   });
   const [opened, warmed] = await Promise.allSettled([
     createRegistry({
-      dataDir: config.FACEREC_DATA_DIR,
-      databaseUrl: config.FACEREC_DATABASE_URL,
-      keepCrops: config.FACEREC_KEEP_CROPS,
-      annMinTemplates: config.FACEREC_ANN_MIN_TEMPLATES,
-      modelId: EMBEDDING_MODEL.id,
-      dim: EMBEDDING_MODEL.dim,
+      ...registryOptions(config),
       // PostgreSQL listener reconnects and resync failures are logged, not silenced.
       log: log.child({ component: 'registry' }),
     }),
