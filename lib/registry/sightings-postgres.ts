@@ -14,37 +14,20 @@ import {
   checkSightingsLimit,
   closedError,
   decodeSightingCursor,
+  rowToSighting,
+  SIGHTING_COLUMNS as COLUMNS,
   toPage,
   type Sighting,
   type SightingObservation,
   type SightingsPage,
   type SightingsRepository,
+  type StoredSighting,
 } from './sightings';
 import { isUuid } from './validate';
 
-interface SightingRow {
-  id: string;
-  person_id: string;
-  key_id: string | null;
-  first_seen_at: Date;
-  last_seen_at: Date;
-  best_similarity: number;
-  answers: number;
-}
+type SightingRow = StoredSighting<Date>;
 
-const COLUMNS = 'id, person_id, key_id, first_seen_at, last_seen_at, best_similarity, answers';
-
-function toSighting(row: SightingRow): Sighting {
-  return {
-    id: row.id,
-    personId: row.person_id,
-    keyId: row.key_id,
-    firstSeenAt: row.first_seen_at.toISOString(),
-    lastSeenAt: row.last_seen_at.toISOString(),
-    bestSimilarity: row.best_similarity,
-    answers: row.answers,
-  };
-}
+const toSighting = (row: SightingRow): Sighting => rowToSighting(row, (t) => t.toISOString());
 
 export class PostgresSightings implements SightingsRepository {
   private readonly pool: Pool;

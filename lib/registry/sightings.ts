@@ -133,3 +133,28 @@ export function toPage(rows: Sighting[], limit: number): SightingsPage {
   const last = page[page.length - 1];
   return { sightings: page, next: rows.length > limit ? encodeSightingCursor(last) : null };
 }
+
+/** A sighting row as the backends read it: times are text in SQLite, `Date` from PostgreSQL. */
+export interface StoredSighting<Time> {
+  id: string;
+  person_id: string;
+  key_id: string | null;
+  first_seen_at: Time;
+  last_seen_at: Time;
+  best_similarity: number;
+  answers: number;
+}
+
+export const SIGHTING_COLUMNS = 'id, person_id, key_id, first_seen_at, last_seen_at, best_similarity, answers';
+
+export function rowToSighting<Time>(row: StoredSighting<Time>, iso: (t: Time) => string): Sighting {
+  return {
+    id: row.id,
+    personId: row.person_id,
+    keyId: row.key_id,
+    firstSeenAt: iso(row.first_seen_at),
+    lastSeenAt: iso(row.last_seen_at),
+    bestSimilarity: row.best_similarity,
+    answers: row.answers,
+  };
+}
