@@ -30,8 +30,8 @@ function lastSeenText(iso: string | null): string {
 export function PeopleTable() {
   const searchId = useId();
   const info = useServerInfo();
-  const { keyLoaded, keyVersion, requestKey } = useAppStore(
-    useShallow((s) => ({ keyLoaded: s.keyLoaded, keyVersion: s.keyVersion, requestKey: s.requestKey })),
+  const { keyLoaded, keyVersion, requestKey, keyFormAsks } = useAppStore(
+    useShallow((s) => ({ keyLoaded: s.keyLoaded, keyVersion: s.keyVersion, requestKey: s.requestKey, keyFormAsks: s.keyRequest !== null })),
   );
   const [query, setQuery] = useState('');
   const [debounced, setDebounced] = useState('');
@@ -48,9 +48,13 @@ export function PeopleTable() {
     return () => clearTimeout(t);
   }, [query]);
 
+  // Whether the last failure was a missing or refused key: the header's key form then says why.
+  const [keyProblem, setKeyProblem] = useState(false);
   const problem = useCallback(
     (e: unknown): string => {
-      if (e instanceof ApiClientError && e.needsKey) requestKey(describeError(e));
+      const needsKey = e instanceof ApiClientError && e.needsKey;
+      setKeyProblem(needsKey);
+      if (needsKey) requestKey(describeError(e));
       return describeError(e);
     },
     [requestKey],
@@ -130,7 +134,8 @@ export function PeopleTable() {
         </Link>
       </div>
 
-      {error && (
+      {/* One message when a key is needed: while the header's key form asks for it, no banner here too. */}
+      {error && !(keyProblem && keyFormAsks) && (
         <Banner
           tone="error"
           title="Could not load people"

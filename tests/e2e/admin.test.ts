@@ -54,6 +54,12 @@ describe('admin page and sign-in link (browser, real server)', () => {
     await page.getByLabel('API key', { exact: true }).waitFor({ state: 'visible', timeout: 20_000 });
     await page.waitForTimeout(1500); // a few more refused frames: still one message
     expect(await keyMessages(page).count()).toBe(1);
+    // The People page too: its list is refused (401), and only the key form says so.
+    await page.getByRole('link', { name: 'People' }).click();
+    await page.getByLabel('API key', { exact: true }).waitFor({ state: 'visible', timeout: 20_000 });
+    await page.waitForTimeout(500);
+    expect(await keyMessages(page).count()).toBe(1);
+    expect(await page.getByText('Could not load people').count()).toBe(0);
 
     // The link the server prints on first start, opened in a fresh tab.
     const signedIn = await newPage(browser, server.url);
