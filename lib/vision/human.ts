@@ -239,3 +239,66 @@ export class HumanDetector {
     this.human = undefined;
   }
 }
+
+/** Human's own pipeline, run as a new user would: the reference of the side-by-side bench. */
+export interface HumanReference {
+  /** `human.detect()` on one image; the faces it found. */
+  detect(image: RgbImage): Promise<number>;
+  dispose(): void;
+}
+
+/**
+ * Human 3.x with its default face pipeline (BlazeFace, face mesh, faceres descriptor) on this
+ * process's tfjs runtime, everything else off. Only two defaults change, both so that it does
+ * the work on every call: the frame cache (`cacheSensitivity`, which skips a frame that looks
+ * like the previous one) and the detector's frame skipping are off; a warm-up is left to the caller.
+ */
+export async function loadHumanReference(): Promise<HumanReference> {
+  const runtime = detectTfRuntime();
+  const humanDist = path.join(packageDir('@vladmandic/human'), 'dist');
+  const { Human } = runtimeRequire(/* turbopackIgnore: true */ path.join(humanDist, runtime === 'tfjs-node' ? 'human.node.js' : 'human.node-wasm.js')) as { Human: HumanCtor };
+  const tf = loadTf();
+  registerFileLoader(tf);
+  const models = path.join(packageDir(DETECTOR.packageName), 'models');
+  const wasmDir = path.join(packageDir('@tensorflow/tfjs-backend-wasm'), 'dist');
+  const human = new Human({
+    backend: runtime === 'tfjs-node' ? 'tensorflow' : 'wasm',
+    wasmPath: `${wasmDir}${path.sep}`,
+    modelBasePath: `file://${models}${path.sep}`,
+    debug: false,
+    warmup: 'none',
+    cacheSensitivity: 0,
+    face: {
+      enabled: true,
+      detector: { skipFrames: 0, skipTime: 0 },
+      mesh: { enabled: true },
+      description: { enabled: true, skipFrames: 0, skipTime: 0 },
+      iris: { enabled: false },
+      emotion: { enabled: false },
+      attention: { enabled: false },
+      antispoof: { enabled: false },
+      liveness: { enabled: false },
+    },
+    body: { enabled: false },
+    hand: { enabled: false },
+    object: { enabled: false },
+    gesture: { enabled: false },
+    segmentation: { enabled: false },
+  });
+  await human.load();
+  return {
+    async detect(image) {
+      const input = tf.tensor4d(image.data, [1, image.height, image.width, 3], 'int32');
+      try {
+        const result = await human.detect(input);
+        if (result.error) throw new Error(`Human detection failed: ${result.error}`);
+        return result.face.length;
+      } finally {
+        input.dispose();
+      }
+    },
+    dispose() {
+      // Human keeps its models for the process' lifetime; nothing else to free.
+    },
+  };
+}
