@@ -292,7 +292,9 @@ async function trackMode(people: Map<string, Photo[]>, at: OperatingPoint) {
       const decisions = track.map((p) => identify(r.registry, p.embedding!, at));
       const frames: FrameEvidence[] = decisions.map((d, i) => ({ candidate: d.candidate?.personId ?? null, score: d.score, weight: track[i].quality!.score }));
       const verdict = judgeTrack(frames, bars);
-      return { named: verdict?.named ?? false, identity: verdict ? nameOf.get(verdict.candidate) : undefined, anyFrameNamed: decisions.some((d) => d.match) };
+      const leaderFrameNamed = verdict !== null && frames.some((f) => f.candidate === verdict.candidate && f.score >= bars[0]);
+      const evidenceCleared = verdict !== null && verdict.score >= verdict.bar;
+      return { named: verdict?.named ?? false, identity: verdict ? nameOf.get(verdict.candidate) : undefined, anyFrameNamed: decisions.some((d) => d.match), leaderFrameNamed, evidenceCleared };
     };
     runs.push({ people: gallery.size, mated: matedTracks.map((t) => ({ ...judge(t), truth: t[0].identity })), strangers: strangerTracks.map(judge) });
     await closeRegistry(r);
@@ -308,6 +310,13 @@ async function trackMode(people: Map<string, Photo[]>, at: OperatingPoint) {
     strangerTracksNamed: strangers.filter((s) => s.named).length / strangers.length,
     // For comparison: a track named as soon as any one of its frames is.
     strangerTracksNamedByAnyFrame: strangers.filter((s) => s.anyFrameNamed).length / strangers.length,
+    // Why enrolled tracks were not named correctly (counts): the rule's two conditions, and the leader.
+    matedLost: {
+      wrongLeader: mated.filter((m) => !(m.named && m.identity === m.truth) && m.identity !== m.truth).length,
+      evidenceShortWithFrame: mated.filter((m) => m.identity === m.truth && !m.evidenceCleared && m.leaderFrameNamed).length,
+      evidenceShortNoFrame: mated.filter((m) => m.identity === m.truth && !m.evidenceCleared && !m.leaderFrameNamed).length,
+      noFrameOnly: mated.filter((m) => m.identity === m.truth && m.evidenceCleared && !m.leaderFrameNamed).length,
+    },
   };
 }
 
@@ -425,7 +434,7 @@ async function main() {
     '|---|---|---|---|---|',
     ...report.curves.map((c) => `| ${c.setting} | ${c.rule} | ${c.people} | ${pct(c.fnirAtFpir1e2)} | ${pct(c.fnirAtFpir1e3)} |`),
     '',
-    `Tracks of 3 photos (two runs with the roles swapped, ${report.tracks.galleryPeople} enrolled): enrolled tracks named correctly ${pct(report.tracks.matedNamedCorrectly)} (misidentified ${pct(report.tracks.matedMisidentified)}, ${report.tracks.matedTracks} tracks); stranger tracks named ${pct(report.tracks.strangerTracksNamed)} of ${report.tracks.strangerTracks} (named by any single frame: ${pct(report.tracks.strangerTracksNamedByAnyFrame)}).`,
+    `Tracks of 3 photos (two runs with the roles swapped, ${report.tracks.galleryPeople} enrolled): enrolled tracks named correctly ${pct(report.tracks.matedNamedCorrectly)} (misidentified ${pct(report.tracks.matedMisidentified)}, ${report.tracks.matedTracks} tracks); stranger tracks named ${pct(report.tracks.strangerTracksNamed)} of ${report.tracks.strangerTracks} (named by any single frame: ${pct(report.tracks.strangerTracksNamedByAnyFrame)}). Enrolled tracks lost: wrong leader ${report.tracks.matedLost.wrongLeader}; right leader, evidence short, a frame over the one-frame bar ${report.tracks.matedLost.evidenceShortWithFrame}; evidence short and no such frame ${report.tracks.matedLost.evidenceShortNoFrame}; evidence enough but no such frame ${report.tracks.matedLost.noFrameOnly}.`,
     '',
     `Enrollment gate: ${pct(report.enrollment.acceptedWithinTwo)} of ${report.enrollment.people} gallery people accepted on the first or second photo (first: ${report.enrollment.acceptedFirst}, second: ${report.enrollment.acceptedSecond}); refusals: ${Object.entries(report.enrollment.refusals).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'}.`,
     '',
