@@ -173,7 +173,8 @@ describe('pages (browser, real server)', () => {
     // No key in this tab: the page asks for one.
     const { page, context, errors } = await newPage(browsers.obama!, server.url);
     await page.goto('/people');
-    await page.getByText('Could not load people').waitFor();
+    // The list is refused (401): the header's key form opens and says why (one message, no banner too).
+    await page.getByLabel('API key', { exact: true }).waitFor({ state: 'visible' });
     await page.getByLabel('API key', { exact: true }).fill(server.adminKey);
     await page.getByRole('button', { name: 'Save key' }).click();
     const rows = page.getByRole('list', { name: 'People' }).getByRole('listitem').filter({ has: page.getByRole('heading') });
