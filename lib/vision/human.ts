@@ -19,6 +19,15 @@ import { DETECTOR, MESH, packageDir } from './models';
 import { runtimeRequire } from './runtime-require';
 import type { Detection, RgbImage } from './types';
 
+/** Human's models this project never runs: off in both the pipeline's and the reference's config. */
+const OTHER_MODELS_OFF = {
+  body: { enabled: false },
+  hand: { enabled: false },
+  object: { enabled: false },
+  gesture: { enabled: false },
+  segmentation: { enabled: false },
+} as const;
+
 // Minimal structural types for what we use of tfjs and Human; their own typings reference
 // browser globals and differ between builds.
 type Tensor = { dispose(): void; shape: number[]; data(): Promise<Float32Array> };
@@ -147,11 +156,7 @@ export class HumanDetector {
         antispoof: { enabled: false },
         liveness: { enabled: false },
       },
-      body: { enabled: false },
-      hand: { enabled: false },
-      object: { enabled: false },
-      gesture: { enabled: false },
-      segmentation: { enabled: false },
+      ...OTHER_MODELS_OFF,
     });
     await this.human.load();
     const converter = runtimeRequire(/* turbopackIgnore: true */ '@tensorflow/tfjs-converter') as {
@@ -279,11 +284,7 @@ export async function loadHumanReference(): Promise<HumanReference> {
       antispoof: { enabled: false },
       liveness: { enabled: false },
     },
-    body: { enabled: false },
-    hand: { enabled: false },
-    object: { enabled: false },
-    gesture: { enabled: false },
-    segmentation: { enabled: false },
+    ...OTHER_MODELS_OFF,
   });
   await human.load();
   return {
