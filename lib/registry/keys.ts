@@ -5,6 +5,7 @@
  * revoking a key writes its audit entry in the same transaction.
  */
 import crypto, { randomUUID } from 'node:crypto';
+import { LIMITS, codePointLength } from '../contract/limits';
 import { ROLES, type Role } from '../contract/vocabulary';
 import { auditRecord, type AuditContext } from './audit';
 import { RegistryError } from './registry';
@@ -14,7 +15,6 @@ import { isUuid, nowIso } from './validate';
 /** `metrics`: reads /api/v1/metrics and the detailed /ready, nothing else. Roles are the wire contract's (one definition, lib/contract/vocabulary.ts). */
 export { ROLES, type Role };
 
-export const KEY_NAME_MAX_CHARS = 100;
 
 export interface ApiKeyInfo {
   id: string;
@@ -59,11 +59,11 @@ export function isRole(role: unknown): role is Role {
   return typeof role === 'string' && (ROLES as readonly string[]).includes(role);
 }
 
-/** Trimmed, 1..100 characters, no control characters. */
+/** Trimmed, 1..LIMITS.keyNameMaxCodePoints code points (as the contract counts), no control characters. */
 export function checkKeyName(name: unknown): string {
   if (typeof name !== 'string') throw new RegistryError('invalid_input', 'key name must be a string');
   const trimmed = name.trim();
-  if (trimmed.length < 1 || trimmed.length > KEY_NAME_MAX_CHARS) throw new RegistryError('invalid_input', `key name must be 1 to ${KEY_NAME_MAX_CHARS} characters`);
+  if (trimmed.length < 1 || codePointLength(trimmed) > LIMITS.keyNameMaxCodePoints) throw new RegistryError('invalid_input', `key name must be 1 to ${LIMITS.keyNameMaxCodePoints} characters`);
   if (/\p{Cc}/u.test(trimmed)) throw new RegistryError('invalid_input', 'key name must not contain control characters');
   return trimmed;
 }
@@ -73,6 +73,9 @@ export function toKeyInfo(r: KeyRecord): ApiKeyInfo {
 }
 
 /** The key repository over a store: validation and hashing here, rows and transactions in the store. */
+/** How stale a key's `lastUsedAt` may be: it is rewritten at most once per this interval. */
+export const LAST_USED_RESOLUTION_MS = 60_000;
+
 export function createKeyStore(store: RegistryStore, ensureOpen: () => void): KeyStore {
   return {
     async create(name, role, by) {
@@ -100,7 +103,13 @@ export function createKeyStore(store: RegistryStore, ensureOpen: () => void): Ke
       const hash = hashKey(key);
       const found = await store.findKey(hash);
       if (!found || !sameDigest(found.hash, hash)) return null;
-      await store.touchKey(found.id, nowIso());
+      // Every authenticated request verifies its key (a camera sends several a second), and a
+      // touch is a durable write (synchronous=FULL: an fsync): last use is kept to the minute.
+      const now = nowIso();
+      if (found.lastUsedAt === null || Date.parse(now) - Date.parse(found.lastUsedAt) >= LAST_USED_RESOLUTION_MS) {
+        await store.touchKey(found.id, now);
+        return toKeyInfo({ ...found, lastUsedAt: now });
+      }
       return toKeyInfo(found);
     },
     async countByRole(role) {

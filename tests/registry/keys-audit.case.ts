@@ -59,6 +59,10 @@ export function runKeysAndAuditContract(backend: string, newHarness: () => Promi
       const [listed] = await registry.keys.list();
       expect(listed).toMatchObject({ id: info.id, name: 'camera 1', role: 'recognize', createdAt: info.createdAt });
       expect(listed.lastUsedAt).not.toBeNull();
+      expect(verified?.lastUsedAt).toBe(listed.lastUsedAt);
+      // Used again within the minute: last use is kept to the minute, so nothing is rewritten.
+      await registry.keys.verify(key);
+      expect((await registry.keys.list())[0].lastUsedAt).toBe(listed.lastUsedAt);
       expect(JSON.stringify(await registry.keys.list())).not.toContain(key);
       expect(JSON.stringify(await registry.keys.list())).not.toContain(hashKey(key));
     });

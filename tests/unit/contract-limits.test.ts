@@ -4,7 +4,8 @@
  * and refuse exactly the same names and metadata at the boundaries. Names count code points
  * (after NFC), metadata counts UTF-8 bytes of its JSON.
  */
-import { LIMITS, codePointLength, createPersonSchema, updatePersonSchema, utf8ByteLength } from '@/lib/contract';
+import { LIMITS, codePointLength, createKeySchema, createPersonSchema, updatePersonSchema, utf8ByteLength } from '@/lib/contract';
+import { checkKeyName } from '@/lib/registry/keys';
 import { normaliseExternalId, normaliseName, serialiseMetadata } from '@/lib/registry/validate';
 
 const serverAccepts = (body: unknown) => createPersonSchema.safeParse(body).success;
@@ -51,6 +52,13 @@ describe('name length: code points, on the server and in the registry', () => {
     expect([serverAccepts({ name: 'A', externalId: atLimit }), registryAccepts(() => normaliseExternalId(atLimit))]).toEqual([true, true]);
     const over = atLimit + 'x';
     expect([serverAccepts({ name: 'A', externalId: over }), registryAccepts(() => normaliseExternalId(over))]).toEqual([false, false]);
+  });
+
+  it('counts API key names in code points too', () => {
+    const atLimit = '🔑'.repeat(LIMITS.keyNameMaxCodePoints);
+    const keyAccepted = (name: string) => [createKeySchema.safeParse({ name, role: 'recognize' }).success, registryAccepts(() => checkKeyName(name))];
+    expect(keyAccepted(atLimit)).toEqual([true, true]);
+    expect(keyAccepted(`${atLimit}x`)).toEqual([false, false]);
   });
 });
 
