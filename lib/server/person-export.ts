@@ -5,9 +5,10 @@
  * biometric key that matches their face in any system running the same model. The registry's
  * own export (JSON Lines, for backups and moving databases) is the one that carries them.
  */
+import { LIMITS } from '@/lib/contract/limits';
 import type { AuditEntry } from '@/lib/registry/audit';
 import type { Registry } from '@/lib/registry/registry';
-import { SIGHTINGS_PAGE_MAX, type Sighting } from '@/lib/registry/sightings';
+import type { Sighting } from '@/lib/registry/sightings';
 
 export const PERSON_EXPORT_FORMAT = 'facerec-person';
 export const PERSON_EXPORT_VERSION = 1;
@@ -40,7 +41,7 @@ export async function exportPerson(personId: string, sources: PersonExportSource
   }
   const sightings: PersonExport['sightings'] = [];
   for (let cursor: string | null = null; ; ) {
-    const page = await sources.registry.sightings.list(personId, { limit: SIGHTINGS_PAGE_MAX, cursor });
+    const page = await sources.registry.sightings.list(personId, { limit: LIMITS.sightingsPageMax, cursor });
     for (const { personId: _personId, ...s } of page.sightings) sightings.push(s);
     if (!page.next) break;
     cursor = page.next;
@@ -61,7 +62,7 @@ export async function exportPerson(personId: string, sources: PersonExportSource
 async function auditNaming(personId: string, audit: Registry['audit']): Promise<AuditEntry[]> {
   const entries: AuditEntry[] = [];
   for (let cursor: string | null = null; ; ) {
-    const page = await audit.list({ personId, limit: 200, cursor });
+    const page = await audit.list({ personId, limit: LIMITS.auditPageMax, cursor });
     entries.push(...page.entries);
     if (!page.nextCursor) break;
     cursor = page.nextCursor;
