@@ -43,7 +43,7 @@ export class PostgresSightings implements SightingsRepository {
 
   async record(o: SightingObservation, mergeWindowMs = SIGHTING_MERGE_WINDOW_MS): Promise<'new' | 'extended' | 'gone'> {
     this.ensureOpen();
-    checkObservation(o);
+    const { since, answers } = checkObservation(o);
     const windowMs = checkMergeWindow(mergeWindowMs);
     const c = await this.pool.connect();
     let broken = false;
@@ -59,22 +59,22 @@ export class PostgresSightings implements SightingsRepository {
         } else {
           const extended = await c.query(
             `UPDATE facerec_sighting SET
-               first_seen_at = least(first_seen_at, $3::timestamptz), last_seen_at = greatest(last_seen_at, $3::timestamptz),
-               best_similarity = greatest(best_similarity, $4::float8), answers = answers + 1
+               first_seen_at = least(first_seen_at, $6::timestamptz), last_seen_at = greatest(last_seen_at, $3::timestamptz),
+               best_similarity = greatest(best_similarity, $4::float8), answers = answers + $7::int
              WHERE id = (
                SELECT id FROM facerec_sighting
-               WHERE person_id = $1::uuid AND key_id IS NOT DISTINCT FROM $2::text AND last_seen_at >= $3::timestamptz - $5::float8 * interval '1 millisecond'
+               WHERE person_id = $1::uuid AND key_id IS NOT DISTINCT FROM $2::text AND last_seen_at >= $6::timestamptz - $5::float8 * interval '1 millisecond'
                  AND first_seen_at <= $3::timestamptz + $5::float8 * interval '1 millisecond'
                ORDER BY last_seen_at DESC LIMIT 1)`,
-            [o.personId, o.keyId, o.at, o.similarity, windowMs],
+            [o.personId, o.keyId, o.at, o.similarity, windowMs, since, answers],
           );
           if (extended.rowCount === 1) {
             outcome = 'extended';
           } else {
             await c.query(
               `INSERT INTO facerec_sighting (id, person_id, key_id, first_seen_at, last_seen_at, best_similarity, answers)
-               VALUES ($1, $2, $3, $4, $4, $5, 1)`,
-              [randomUUID(), o.personId, o.keyId, o.at, o.similarity],
+               VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+              [randomUUID(), o.personId, o.keyId, since, o.at, o.similarity, answers],
             );
             outcome = 'new';
           }

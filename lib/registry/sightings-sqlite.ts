@@ -39,13 +39,13 @@ function prepare(db: Database.Database) {
     ).pluck(),
     extend: db.prepare(
       `UPDATE sighting SET
-         first_seen_at = min(first_seen_at, @at), last_seen_at = max(last_seen_at, @at),
-         best_similarity = max(best_similarity, @similarity), answers = answers + 1
+         first_seen_at = min(first_seen_at, @since), last_seen_at = max(last_seen_at, @at),
+         best_similarity = max(best_similarity, @similarity), answers = answers + @answers
        WHERE id = @id`,
     ),
     insert: db.prepare(
       `INSERT INTO sighting (id, person_id, key_id, first_seen_at, last_seen_at, best_similarity, answers)
-       VALUES (@id, @personId, @keyId, @at, @at, @similarity, 1)`,
+       VALUES (@id, @personId, @keyId, @since, @at, @similarity, @answers)`,
     ),
     list: db.prepare(
       `SELECT ${COLUMNS} FROM sighting
@@ -76,19 +76,20 @@ export class SqliteSightings implements SightingsRepository {
 
   async record(o: SightingObservation, mergeWindowMs = SIGHTING_MERGE_WINDOW_MS): Promise<'new' | 'extended' | 'gone'> {
     this.ensureOpen();
-    const atMs = checkObservation(o);
+    const { sinceMs, atMs, since, answers } = checkObservation(o);
     const windowMs = checkMergeWindow(mergeWindowMs);
     const s = this.statements;
     return this.db.transaction(() => {
       if (s.personExists.get(o.personId) === undefined) return 'gone' as const;
-      const from = new Date(atMs - windowMs).toISOString();
+      const from = new Date(sinceMs - windowMs).toISOString();
       const to = new Date(atMs + windowMs).toISOString();
       const id = s.mergeTarget.get({ personId: o.personId, keyId: o.keyId, from, to }) as string | undefined;
+      const values = { since, at: o.at, similarity: o.similarity, answers };
       if (id !== undefined) {
-        s.extend.run({ id, at: o.at, similarity: o.similarity });
+        s.extend.run({ id, ...values });
         return 'extended' as const;
       }
-      s.insert.run({ id: randomUUID(), personId: o.personId, keyId: o.keyId, at: o.at, similarity: o.similarity });
+      s.insert.run({ id: randomUUID(), personId: o.personId, keyId: o.keyId, ...values });
       return 'new' as const;
     }).immediate();
   }

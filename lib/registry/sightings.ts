@@ -37,13 +37,29 @@ export interface Sighting {
   answers: number;
 }
 
-/** One recognition answer that named a person. */
+/**
+ * Recognition answers of one key that named one person: one answer, or several close together
+ * that the server gathered in memory before writing (`since` .. `at`, `answers` of them).
+ */
 export interface SightingObservation {
   personId: string;
   keyId: string | null;
+  /** Highest similarity of the answers. */
   similarity: number;
-  /** When the answer was computed, ISO 8601 UTC with milliseconds. */
+  /** When the (last) answer was computed, ISO 8601 UTC with milliseconds. */
   at: string;
+  /** When the first of the answers was computed; `at` when omitted (one answer). */
+  since?: string;
+  /** How many answers; 1 when omitted. */
+  answers?: number;
+}
+
+/** An observation checked: its span in epoch ms and ISO text, and its answer count. */
+export interface CheckedObservation {
+  sinceMs: number;
+  atMs: number;
+  since: string;
+  answers: number;
 }
 
 export interface SightingsPage {
@@ -54,8 +70,9 @@ export interface SightingsPage {
 
 export interface SightingsRepository {
   /**
-   * Extends the key's latest sighting of the person when `at` lies within `mergeWindowMs` of it,
-   * otherwise starts a new one. 'extended' or 'new'; a person deleted meanwhile writes nothing ('gone').
+   * Extends the key's latest sighting of the person when the observation (`since` .. `at`) lies
+   * within `mergeWindowMs` of it, otherwise starts a new one. 'extended' or 'new'; a person
+   * deleted meanwhile writes nothing ('gone').
    */
   record(observation: SightingObservation, mergeWindowMs?: number): Promise<'new' | 'extended' | 'gone'>;
   /** The person's sightings, newest first (by first seen), paged. */
@@ -75,12 +92,19 @@ function invalid(message: string): never {
   throw new RegistryError('invalid_input', message);
 }
 
-/** Validates an observation before it reaches SQL; returns the epoch ms of `at`. */
-export function checkObservation(o: SightingObservation): number {
+/** Validates an observation before it reaches SQL. */
+export function checkObservation(o: SightingObservation): CheckedObservation {
   if (!isUuid(o.personId)) invalid('personId must be a UUID');
   if (o.keyId !== null && (typeof o.keyId !== 'string' || o.keyId.length < 1 || o.keyId.length > 100)) invalid('keyId must be null or 1..100 characters');
   if (typeof o.similarity !== 'number' || !(o.similarity >= -1 && o.similarity <= 1)) invalid('similarity must be a number from -1 to 1');
-  return checkInstant(o.at, 'at');
+  const atMs = checkInstant(o.at, 'at');
+  const since = o.since ?? o.at;
+  const sinceMs = checkInstant(since, 'since');
+  if (sinceMs > atMs) invalid('since must not be after at');
+  const answers = o.answers ?? 1;
+  // The column is a 32-bit integer on PostgreSQL.
+  if (!Number.isInteger(answers) || answers < 1 || answers > 2 ** 31 - 1) invalid('answers must be a whole number from 1 to 2^31 - 1');
+  return { sinceMs, atMs, since, answers };
 }
 
 /** Epoch ms of an ISO 8601 instant as the registry writes them (UTC, `Z`, milliseconds). */

@@ -20,6 +20,7 @@ import { getMetrics } from './metrics';
 import { startMetricsListener } from './metrics-listener';
 import { RateLimiter } from './rate-limit';
 import { registryOptions } from './registry-options';
+import { SightingsWriter } from './sightings-writer';
 import { verifyThreshold } from './verify';
 
 export interface Services {
@@ -35,6 +36,8 @@ export interface Services {
   threshold: number;
   /** 1:N recognition: the model's open-set calibration at the configured target FPIR. */
   operatingPoint: OperatingPoint;
+  /** Gathers and writes recognition answers' sightings; null unless FACEREC_SIGHTINGS. */
+  sightings: SightingsWriter | null;
   startedAt: number;
 }
 
@@ -92,6 +95,9 @@ async function start(): Promise<Services> {
     authFailures: new AuthFailureBackoff(),
     threshold: verifyThreshold(config),
     operatingPoint: { calibration: EMBEDDING_MODEL.openSet, targetFpir: config.FACEREC_TARGET_FPIR },
+    sightings: config.FACEREC_SIGHTINGS
+      ? new SightingsWriter(registry.sightings, { onOutcome: (outcome) => getMetrics().sightings.inc({ outcome }), log: log.child({ component: 'sightings' }) })
+      : null,
     startedAt: Date.now(),
   };
   log.info({ ms: Math.round(performance.now() - t0), workers: vision.threads, runtime: warm[0]?.runtime, people: size.people, templates: size.templates, database: config.FACEREC_DATABASE_URL ? 'postgres' : 'sqlite' }, 'facerec ready');

@@ -82,6 +82,26 @@ export function runSightingsContract(backend: string, newHarness: () => Promise<
       expect([only.firstSeenAt, only.lastSeenAt, only.bestSimilarity]).toEqual([at(3_000), at(5_000), 0.7]);
     });
 
+    test('records several answers gathered in memory as one span: first and last time, count, best similarity', async () => {
+      const ada = await person('Ada');
+      const s = registry.sightings;
+      expect(await s.record({ personId: ada, keyId: 'k1', similarity: 0.7, since: at(0), at: at(900), answers: 6 })).toBe('new');
+      // The next span starts within the window of the last one's end (not of its start): extended.
+      const later = 900 + SIGHTING_MERGE_WINDOW_MS;
+      expect(await s.record({ personId: ada, keyId: 'k1', similarity: 0.8, since: at(later), at: at(later + 1_000), answers: 4 })).toBe('extended');
+      // A span after a gap longer than the window is a new visit.
+      const gap = later + 1_000 + SIGHTING_MERGE_WINDOW_MS + 1;
+      expect(await s.record({ personId: ada, keyId: 'k1', similarity: 0.6, since: at(gap), at: at(gap + 500), answers: 2 })).toBe('new');
+      const { sightings } = await s.list(ada);
+      expect(sightings.map((x) => [x.firstSeenAt, x.lastSeenAt, x.answers, x.bestSimilarity])).toEqual([
+        [at(gap), at(gap + 500), 2, 0.6],
+        [at(0), at(later + 1_000), 10, 0.8],
+      ]);
+      await expectRegistryError(s.record({ personId: ada, keyId: 'k1', similarity: 0.5, since: at(10), at: at(0) }), 'invalid_input');
+      await expectRegistryError(s.record({ personId: ada, keyId: 'k1', similarity: 0.5, at: at(0), answers: 0 }), 'invalid_input');
+      await expectRegistryError(s.record({ personId: ada, keyId: 'k1', similarity: 0.5, at: at(0), answers: 1.5 }), 'invalid_input');
+    });
+
     test('pages newest first with a cursor, and refuses a cursor it did not issue', async () => {
       const ada = await person('Ada');
       for (let i = 0; i < 5; i++) await registry.sightings.record({ personId: ada, keyId: 'k1', similarity: 0.7, at: at(i * 60_000) });

@@ -32,6 +32,7 @@ export async function makeServices(env: Record<string, string> = {}): Promise<{ 
     authFailures: new AuthFailureBackoff(),
     threshold: EMBEDDING_MODEL.threshold,
     operatingPoint: { calibration: EMBEDDING_MODEL.openSet, targetFpir: config.FACEREC_TARGET_FPIR },
+    sightings: null,
     startedAt: Date.now(),
   };
   return {

@@ -1,8 +1,6 @@
-import { getLogger } from '@/lib/server/logger';
 import { getMetrics } from '@/lib/server/metrics';
 import { oneImage, readImages } from '@/lib/server/http';
 import { presentRecognized, presentTimings } from '@/lib/server/present';
-import { recordSightings } from '@/lib/server/record-sightings';
 import { route } from '@/lib/server/route';
 import { EMBEDDING_MODEL } from '@/lib/vision/models';
 import { trackBars } from '@/lib/vision/open-set';
@@ -21,15 +19,8 @@ export const POST = route('recognize', 'recognize', async ({ req, services, call
   const metrics = getMetrics();
   for (const f of result.faces) metrics.facesTotal.inc({ outcome: f.match ? 'matched' : 'unknown' });
   for (const [stage, ms] of Object.entries(result.timings)) if (stage !== 'total' && ms !== undefined) metrics.stageSeconds.observe({ stage }, ms / 1000);
-  if (services.config.FACEREC_SIGHTINGS) {
-    // Not awaited: the answer never waits for, or fails with, this record.
-    void recordSightings(services.registry.sightings, result.faces, {
-      keyId: caller.keyId,
-      at: new Date().toISOString(),
-      onOutcome: (outcome) => metrics.sightings.inc({ outcome }),
-      log: getLogger(),
-    });
-  }
+  // Gathered in memory and written within a second, off the answer's path (FACEREC_SIGHTINGS).
+  services.sightings?.observe(result.faces, { keyId: caller.keyId, at: new Date().toISOString() });
   return Response.json({
     faces: result.faces.map((f) => presentRecognized(f, { secret: services.config.FACEREC_CANDIDATE_SECRET, caller: caller.clientId, nowMs: Date.now() })),
     width: result.width,
