@@ -39,7 +39,6 @@ export const AUDIT_ACTIONS = [
   'key.revoke',
   'registry.export',
   'registry.import',
-  'settings.change',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

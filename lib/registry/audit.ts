@@ -97,7 +97,7 @@ export interface AuditFilter {
 }
 
 export interface AuditTrail {
-  /** Appends a standalone entry (export, settings): for changes the write methods record their own. */
+  /** Appends a standalone entry (an export): for changes the write methods record their own. */
   record(action: AuditAction, by?: AuditContext, targets?: AuditTargets, details?: Record<string, unknown> | null): Promise<AuditEntry>;
   /** Newest first. */
   list(query?: AuditQuery): Promise<{ entries: AuditEntry[]; nextCursor: string | null }>;

@@ -216,7 +216,7 @@ export function runKeysAndAuditContract(backend: string, newHarness: () => Promi
       const people: string[] = [];
       for (let i = 0; i < 5; i++) people.push((await registry.addPerson({ name: `P${i}` }, [], i % 2 ? BY_ADMIN : BY_KEY)).person.id);
       for (const id of people) await registry.updatePerson(id, { metadata: { n: 1 } }, BY_KEY);
-      await registry.audit.record('settings.change', undefined, {}, { targetFpir: 0.01 });
+      await registry.audit.record('registry.export', undefined, {}, { people: 5, templates: 0 });
       const all = await allEntries(registry);
       expect(all).toHaveLength(11);
 
@@ -240,7 +240,7 @@ export function runKeysAndAuditContract(backend: string, newHarness: () => Promi
       ]);
       expect((await allEntries(registry, { actor: 'admin' })).map((e) => e.personId)).toEqual([people[3], people[1]]);
       expect(await allEntries(registry, { actor: KEY_ID })).toHaveLength(8);
-      expect((await allEntries(registry, { actor: 'system' })).map((e) => e.action)).toEqual(['settings.change']);
+      expect((await allEntries(registry, { actor: 'system' })).map((e) => e.action)).toEqual(['registry.export']);
       expect(await allEntries(registry, { action: 'person.update' })).toHaveLength(5);
       expect(await allEntries(registry, { action: 'person.update', actor: 'admin' })).toEqual([]);
 
