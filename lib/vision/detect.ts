@@ -6,7 +6,8 @@
  * square: a tall portrait came out with boxes three times the face's size. So the detector is
  * fed squares only: an image near square is padded to one; a long image (a group photo, a
  * panorama) is cut into overlapping squares along its long side, which also keeps small faces
- * large enough for the detector. Candidates from all squares are merged.
+ * large enough for the detector. Candidates from all squares are merged, and a small place the
+ * first look was unsure of gets a second look through a magnified window (`SecondLookOptions`).
  */
 import type { Box, Detection, RgbImage } from './types';
 
