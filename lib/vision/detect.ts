@@ -6,7 +6,8 @@
  * square: a tall portrait came out with boxes three times the face's size. So the detector is
  * fed squares only: an image near square is padded to one; a long image (a group photo, a
  * panorama) is cut into overlapping squares along its long side, which also keeps small faces
- * large enough for the detector. Candidates from all squares are merged.
+ * large enough for the detector. Candidates from all squares are merged, and a small place the
+ * first look was unsure of gets a second look through a magnified window (`SecondLookOptions`).
  */
 import type { Box, Detection, RgbImage } from './types';
 
@@ -43,9 +44,22 @@ export interface DetectorOptions {
 
 export const DEFAULT_DETECTOR_OPTIONS: DetectorOptions = { maxFaces: 50, minScore: 0.2, iouThreshold: 0.3, minFaceScore: 0.88, trustDetectorScore: 0.88, minCombinedScore: 1.35 };
 
+/** What a detector saw in one square image (boxes in that image's pixels). */
+export interface DetectorOutput {
+  /** Candidates that passed the verification rule. */
+  faces: Detection[];
+  /** Candidates it rejected: material for a second look (`detectFaces`). */
+  doubtful: Detection[];
+}
+
 /** A detector for one square image: Human's (tfjs, the reference) or the ONNX one. */
 export interface FaceDetector {
-  detect(image: RgbImage): Promise<Detection[]>;
+  detect(image: RgbImage): Promise<DetectorOutput>;
+}
+
+/** The verification rule of `DetectorOptions`: does a candidate with these two scores pass? */
+export function passesVerification(options: DetectorOptions, detectorScore: number, meshScore: number): boolean {
+  return meshScore >= options.minFaceScore || detectorScore >= options.trustDetectorScore || detectorScore + meshScore >= options.minCombinedScore;
 }
 
 /** Aspect ratio up to which one padded square is used instead of tiles. */
@@ -90,15 +104,28 @@ function cropSquare(image: RgbImage, sq: Square): RgbImage {
   return { data: out, width: sq.side, height: sq.side };
 }
 
+/** Whether the centre of `inner` lies inside `outer`. */
+function centreInside(inner: Box, outer: Box): boolean {
+  const cx = inner.x + inner.width / 2, cy = inner.y + inner.height / 2;
+  return cx > outer.x && cx < outer.x + outer.width && cy > outer.y && cy < outer.y + outer.height;
+}
+
 function overlap(a: Box, b: Box): { iou: number; ofSmaller: number; centreInside: boolean } {
   const w = Math.max(0, Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x));
   const h = Math.max(0, Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y));
   const inter = w * h;
   const areaA = a.width * a.height, areaB = b.width * b.height;
   const [small, large] = areaA <= areaB ? [a, b] : [b, a];
-  const cx = small.x + small.width / 2, cy = small.y + small.height / 2;
-  const centreInside = cx > large.x && cx < large.x + large.width && cy > large.y && cy < large.y + large.height;
-  return { iou: inter / (areaA + areaB - inter), ofSmaller: inter / Math.min(areaA, areaB), centreInside };
+  return { iou: inter / (areaA + areaB - inter), ofSmaller: inter / Math.min(areaA, areaB), centreInside: centreInside(small, large) };
+}
+
+function sameFace(a: Box, b: Box): boolean {
+  const o = overlap(a, b);
+  return o.iou > MERGE_IOU || o.ofSmaller > MERGE_CONTAINED || o.centreInside;
+}
+
+function iou(a: Box, b: Box): number {
+  return overlap(a, b).iou;
 }
 
 /**
@@ -109,7 +136,7 @@ function overlap(a: Box, b: Box): { iou: number; ofSmaller: number; centreInside
 export function mergeDetections(candidates: Detection[]): Detection[] {
   const kept: Detection[] = [];
   for (const c of [...candidates].sort((p, q) => q.detectorScore - p.detectorScore)) {
-    if (kept.every((k) => { const o = overlap(k.box, c.box); return o.iou <= MERGE_IOU && o.ofSmaller <= MERGE_CONTAINED && !o.centreInside; })) kept.push(c);
+    if (!kept.some((k) => sameFace(k.box, c.box))) kept.push(c);
   }
   return kept;
 }
@@ -120,18 +147,97 @@ function clip(box: Box, width: number, height: number): Box {
   return { x, y, width: Math.min(width, box.x + box.width) - x, height: Math.min(height, box.y + box.height) - y };
 }
 
-export async function detectFaces(detector: FaceDetector, image: RgbImage): Promise<Detection[]> {
+/**
+ * A second look where the first was unsure: BlazeFace sees a 1600 px group photo at 256 px, so a
+ * face of 90 px there is 15 px to it, and its box, hence the mesh's crop, is off by a third of the
+ * face (the mesh then scores a real face 0.15-0.35), and two faces side by side get boxes that
+ * overlap as much as two boxes of one face do. A window a few times the box's size around it, run
+ * through the same detector (verification included), shows the place several times larger.
+ * Nothing new is searched for: a second look only confirms or separates what the first one saw
+ * (a finer scale over the whole image added faces that are not there: docs/models.md).
+ */
+export interface SecondLookOptions {
+  /** Side of the window around a box, in multiples of the box's side; 0: no second look. */
+  zoom: number;
+  /**
+   * Largest box that gets a second look, as a share of the side of the square it was found in:
+   * 1/8 is 32 px at BlazeFace's 256 px input, the stride of its coarser anchor grid. With 1/3,
+   * the closer view also confirmed candidates of 40-70 px, and a fifth of what it added on
+   * lfw-dev were not faces (logos on caps and shirts, a microphone: the mesh scored them
+   * 0.81-1.0 once they filled its crop); at 1/8 it added none (docs/models.md).
+   */
+  maxBoxShare: number;
+  /** IoU from which a face found in the window is the one at the box's place (neighbours overlap less). */
+  minSameIou: number;
+  /** Look again at candidates the verification rejected. */
+  confirm: boolean;
+  /** Look again at two boxes of one square that the merge took for one face. */
+  separate: boolean;
+}
+
+export const DEFAULT_SECOND_LOOK: SecondLookOptions = { zoom: 3, maxBoxShare: 1 / 8, minSameIou: 0.3, confirm: true, separate: true };
+
+/** The faces found in a window `look.zoom` times the box's side around it, in image pixels; none where the window would not magnify. */
+async function facesAround(detector: FaceDetector, image: RgbImage, box: Box, squareSide: number, look: SecondLookOptions): Promise<Detection[]> {
+  const boxSide = Math.max(box.width, box.height), side = Math.round(look.zoom * boxSide);
+  if (side < 1 || boxSide > look.maxBoxShare * squareSide) return [];
+  const window: Square = { x: Math.round(box.x + box.width / 2 - side / 2), y: Math.round(box.y + box.height / 2 - side / 2), side };
+  const { faces } = await detector.detect(cropSquare(image, window));
+  return faces.map((f) => ({ ...f, box: clip({ ...f.box, x: f.box.x + window.x, y: f.box.y + window.y }, image.width, image.height) }));
+}
+
+/** The face overlapping `box` most, if it overlaps at least `minIou`. */
+function bestMatch(faces: Detection[], box: Box, minIou: number): Detection | undefined {
+  let best: Detection | undefined;
+  for (const f of faces) if (iou(f.box, box) >= minIou && (!best || iou(f.box, box) > iou(best.box, box))) best = f;
+  return best;
+}
+
+interface Found {
+  face: Detection;
+  /** Index of the detection square it was found in. */
+  square: number;
+}
+
+export async function detectFaces(detector: FaceDetector, image: RgbImage, look: SecondLookOptions = DEFAULT_SECOND_LOOK): Promise<Detection[]> {
   const squares = detectionSquares(image.width, image.height);
-  const candidates: Detection[] = [];
-  for (const sq of squares) {
+  const found: Found[] = [];
+  const doubtful: Found[] = [];
+  for (const [i, sq] of squares.entries()) {
     const isWhole = squares.length === 1 && sq.side === image.width && sq.side === image.height;
     const input = isWhole ? image : cropSquare(image, sq);
-    for (const d of await detector.detect(input)) {
-      const box = clip({ ...d.box, x: d.box.x + sq.x, y: d.box.y + sq.y }, image.width, image.height);
-      candidates.push({ ...d, box });
-    }
+    const out = await detector.detect(input);
+    const toImage = (d: Detection): Found => ({ face: { ...d, box: clip({ ...d.box, x: d.box.x + sq.x, y: d.box.y + sq.y }, image.width, image.height) }, square: i });
+    found.push(...out.faces.map(toImage));
+    doubtful.push(...out.doubtful.map(toImage).filter((d) => d.face.box.width > 0 && d.face.box.height > 0));
   }
-  return mergeDetections(candidates)
+  const around = (f: Found) => (look.zoom > 0 ? facesAround(detector, image, f.face.box, squares[f.square].side, look) : Promise.resolve([]));
+
+  // A candidate the verification rejected is a face when it is found, verified, at the same
+  // place in a closer view. One at the place of a face already found is that face seen again.
+  for (const d of look.confirm ? doubtful : []) {
+    if (found.some((f) => sameFace(f.face.box, d.face.box))) continue;
+    const face = bestMatch(await around(d), d.face.box, look.minSameIou);
+    if (face) found.push({ face, square: d.square });
+  }
+
+  const kept = mergeDetections(found.map((f) => f.face));
+  // Two faces of one square that the merge made one: BlazeFace's own NMS had kept them apart,
+  // and a box of one face found twice overlaps its twin as much as neighbours' boxes do (the
+  // first look's box of a small face can sit half on its neighbour). They are two faces when a
+  // closer view finds, besides the face at the kept box, another one centred in the merged box
+  // that is no other kept face.
+  const squareOf = new Map(found.map((f) => [f.face, f.square]));
+  for (const f of look.separate ? found : []) {
+    const twin = kept.includes(f.face) ? undefined : kept.find((k) => sameFace(k.box, f.face.box));
+    if (!twin || squareOf.get(twin) !== f.square) continue;
+    const faces = await around(f);
+    const there = bestMatch(faces, twin.box, look.minSameIou);
+    if (!there) continue;
+    const here = faces.find((g) => g !== there && centreInside(g.box, f.face.box) && kept.every((k) => k === twin || iou(k.box, g.box) < look.minSameIou));
+    if (here) kept.push(here);
+  }
+  return kept
     .filter((d) => d.box.width > 0 && d.box.height > 0)
     .sort((p, q) => q.box.width * q.box.height - p.box.width * p.box.height);
 }

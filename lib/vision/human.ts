@@ -13,8 +13,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { DetectorOptions } from './detect';
-import { DEFAULT_DETECTOR_OPTIONS } from './detect';
+import type { DetectorOptions, DetectorOutput } from './detect';
+import { DEFAULT_DETECTOR_OPTIONS, passesVerification } from './detect';
 import { DETECTOR, MESH, packageDir } from './models';
 import { runtimeRequire } from './runtime-require';
 import type { Detection, RgbImage } from './types';
@@ -166,11 +166,6 @@ export class HumanDetector {
     this.tf = tf;
   }
 
-  private passesVerification(detectorScore: number, meshScore: number): boolean {
-    const o = this.options;
-    return meshScore >= o.minFaceScore || detectorScore >= o.trustDetectorScore || detectorScore + meshScore >= o.minCombinedScore;
-  }
-
   /** Face-mesh confidence (0..1) for each box, each crop prepared as Human prepares it. */
   private async meshScores(input: Tensor, image: RgbImage, boxes: [number, number, number, number][]): Promise<number[]> {
     const tf = this.tf!;
@@ -189,24 +184,24 @@ export class HumanDetector {
     return scores;
   }
 
-  /** Every face in the image that the mesh confirms: box (pixels) and score. */
-  async detect(image: RgbImage): Promise<Detection[]> {
+  /** Every candidate in the image, split by the verification rule: box (pixels) and score. */
+  async detect(image: RgbImage): Promise<DetectorOutput> {
     if (!this.human || !this.tf) throw new Error('HumanDetector.detect() before load()');
     const input = this.tf.tensor4d(image.data, [1, image.height, image.width, 3], 'int32');
     try {
       const result = await this.human.detect(input);
       if (result.error) throw new Error(`Human detection failed: ${result.error}`);
       const faceScores = result.face.length ? await this.meshScores(input, image, result.face.map((f) => f.box)) : [];
-      const detections: Detection[] = [];
+      const output: DetectorOutput = { faces: [], doubtful: [] };
       result.face.forEach((f, i) => {
-        if (!this.passesVerification(f.boxScore, faceScores[i])) return;
-        detections.push({
+        const detection: Detection = {
           box: { x: f.box[0], y: f.box[1], width: f.box[2], height: f.box[3] },
           score: Math.max(faceScores[i], f.boxScore),
           detectorScore: f.boxScore,
-        });
+        };
+        (passesVerification(this.options, f.boxScore, faceScores[i]) ? output.faces : output.doubtful).push(detection);
       });
-      return detections;
+      return output;
     } finally {
       input.dispose();
     }

@@ -5,7 +5,7 @@
  * reference the agreement tests compare against.
  */
 import { blazeFaceAnchors, decodeBlazeFace, humanFaceBox } from './blazeface';
-import { DEFAULT_DETECTOR_OPTIONS, type DetectorOptions, type FaceDetector } from './detect';
+import { DEFAULT_DETECTOR_OPTIONS, passesVerification, type DetectorOptions, type DetectorOutput, type FaceDetector } from './detect';
 import { DETECTOR, EMBEDDER, LANDMARKS, MESH } from './models';
 import { batchOfImages, writeCropResized, writeResizedBilinear } from './network-input';
 import { BLAZEFACE_OUTPUTS, type OnnxModelName } from './onnx/convert';
@@ -62,11 +62,6 @@ export class OnnxDetector implements FaceDetector {
     await this.meshScores(grey, [{ x: 64, y: 64, width: 128, height: 128 }]);
   }
 
-  private passesVerification(detectorScore: number, meshScore: number): boolean {
-    const o = this.options;
-    return meshScore >= o.minFaceScore || detectorScore >= o.trustDetectorScore || detectorScore + meshScore >= o.minCombinedScore;
-  }
-
   /** Face-mesh confidence (0..1) of every box, one batch; each crop as Human prepared it. */
   async meshScores(image: RgbImage, boxes: Detection['box'][]): Promise<Float32Array> {
     const side = MESH.inputPx;
@@ -82,8 +77,8 @@ export class OnnxDetector implements FaceDetector {
     return out.faceflag.data;
   }
 
-  /** Every face in a (square) image that the mesh confirms: Human's box (pixels) and score. */
-  async detect(image: RgbImage): Promise<Detection[]> {
+  /** Every candidate in a (square) image, split by the verification rule: Human's box (pixels) and score. */
+  async detect(image: RgbImage): Promise<DetectorOutput> {
     const net = this.blazeface;
     if (!net) throw new Error('OnnxDetector.detect() before load()');
     const side = DETECTOR.inputPx;
@@ -96,9 +91,14 @@ export class OnnxDetector implements FaceDetector {
     };
     const candidates = decodeBlazeFace(heads, this.anchors, this.options);
     const faces = candidates.flatMap((c) => humanFaceBox(c, image.width, image.height) ?? []);
-    if (faces.length === 0) return faces;
+    const result: DetectorOutput = { faces: [], doubtful: [] };
+    if (faces.length === 0) return result;
     const meshScores = await this.meshScores(image, faces.map((f) => f.box));
-    return faces.flatMap((f, i) => (this.passesVerification(f.detectorScore, meshScores[i]) ? [{ ...f, score: Math.max(meshScores[i], f.detectorScore) }] : []));
+    faces.forEach((f, i) => {
+      const scored = { ...f, score: Math.max(meshScores[i], f.detectorScore) };
+      (passesVerification(this.options, f.detectorScore, meshScores[i]) ? result.faces : result.doubtful).push(scored);
+    });
+    return result;
   }
 
   async dispose(): Promise<void> {

@@ -1,5 +1,5 @@
-import { detectionSquares, mergeDetections } from '@/lib/vision/detect';
-import type { Detection } from '@/lib/vision/types';
+import { DEFAULT_SECOND_LOOK, detectFaces, detectionSquares, mergeDetections, type DetectorOutput, type FaceDetector } from '@/lib/vision/detect';
+import type { Box, Detection, RgbImage } from '@/lib/vision/types';
 
 describe('detectionSquares', () => {
   it('runs a near-square image as one padded square', () => {
@@ -27,5 +27,67 @@ describe('mergeDetections', () => {
 
   it('keeps neighbours in a group photo apart, even when their boxes touch', () => {
     expect(mergeDetections([det(100, 100, 80, 80), det(170, 105, 80, 80), det(240, 95, 60, 60)])).toHaveLength(3);
+  });
+});
+
+/**
+ * A real (if simple) detector whose eyesight is BlazeFace's in one respect: it finds the white
+ * patch of the square it is shown, and is sure of it only when the patch spans at least
+ * `minSurePx` of its 256 px input; a smaller patch is a doubtful candidate.
+ */
+class SmallPatchDetector implements FaceDetector {
+  readonly inputs: RgbImage[] = [];
+  constructor(private readonly minSurePx = 24) {}
+  async detect(image: RgbImage): Promise<DetectorOutput> {
+    this.inputs.push(image);
+    let x0 = Infinity, y0 = Infinity, x1 = -1, y1 = -1;
+    for (let y = 0; y < image.height; y++) {
+      for (let x = 0; x < image.width; x++) {
+        if (image.data[(y * image.width + x) * 3] === 255) {
+          x0 = Math.min(x0, x); y0 = Math.min(y0, y); x1 = Math.max(x1, x); y1 = Math.max(y1, y);
+        }
+      }
+    }
+    if (x1 < 0) return { faces: [], doubtful: [] };
+    const d: Detection = { box: { x: x0, y: y0, width: x1 - x0 + 1, height: y1 - y0 + 1 }, score: 0.9, detectorScore: 0.5 };
+    return (d.box.width * 256) / image.width >= this.minSurePx ? { faces: [d], doubtful: [] } : { faces: [], doubtful: [d] };
+  }
+}
+
+function greyWithPatch(width: number, height: number, patch: Box): RgbImage {
+  const data = new Uint8Array(width * height * 3).fill(90);
+  for (let y = patch.y; y < patch.y + patch.height; y++) data.fill(255, (y * width + patch.x) * 3, (y * width + patch.x + patch.width) * 3);
+  return { data, width, height };
+}
+
+describe('detectFaces: a second look at a doubtful candidate', () => {
+  // 60 px in a 1600 px square is 9.6 px at the detector's 256 px: too small to be sure of.
+  const patch = { x: 700, y: 500, width: 60, height: 60 };
+
+  it('keeps a small candidate that a window three times its size around it confirms', async () => {
+    const detector = new SmallPatchDetector();
+    const faces = await detectFaces(detector, greyWithPatch(1600, 1200, patch));
+    expect(faces.map((f) => f.box)).toEqual([patch]);
+    // The second input is the window: 3 x 60 px, centred on the candidate.
+    expect(detector.inputs.map((i) => i.width)).toEqual([1600, 180]);
+  });
+
+  it('drops it without a second look, or when the closer view is still unsure', async () => {
+    expect(await detectFaces(new SmallPatchDetector(), greyWithPatch(1600, 1200, patch), { ...DEFAULT_SECOND_LOOK, zoom: 0 })).toEqual([]);
+    expect(await detectFaces(new SmallPatchDetector(1000), greyWithPatch(1600, 1200, patch))).toEqual([]);
+  });
+
+  it('costs a frame whose faces are all sure nothing: one detector call per square', async () => {
+    const detector = new SmallPatchDetector();
+    const big = { x: 200, y: 100, width: 240, height: 260 };
+    expect((await detectFaces(detector, greyWithPatch(640, 480, big))).map((f) => f.box)).toEqual([big]);
+    expect(detector.inputs).toHaveLength(1);
+  });
+
+  it('gives no second look to a candidate too large for a closer view to magnify', async () => {
+    // A 400 px candidate in a 1000 px square: more than the share DEFAULT_SECOND_LOOK allows.
+    const detector = new SmallPatchDetector(1000);
+    await detectFaces(detector, greyWithPatch(1000, 1000, { x: 300, y: 300, width: 400, height: 400 }));
+    expect(detector.inputs).toHaveLength(1);
   });
 });

@@ -3,7 +3,7 @@
  * cases in tests/vision/detect.test.ts: the IoU rule at its edge, score order, the squares an
  * image of any shape becomes, and boxes mapped back from each square to the image.
  */
-import { detectFaces, detectionSquares, mergeDetections, type FaceDetector } from '@/lib/vision/detect';
+import { detectFaces, detectionSquares, mergeDetections, type DetectorOutput, type FaceDetector } from '@/lib/vision/detect';
 import type { Box, Detection, RgbImage } from '@/lib/vision/types';
 
 const det = (x: number, y: number, width: number, height: number, detectorScore = 0.9): Detection => ({ box: { x, y, width, height }, score: 1, detectorScore });
@@ -59,7 +59,7 @@ describe('detectionSquares', () => {
  */
 class WhitePatchDetector implements FaceDetector {
   readonly inputs: RgbImage[] = [];
-  async detect(image: RgbImage): Promise<Detection[]> {
+  async detect(image: RgbImage): Promise<DetectorOutput> {
     this.inputs.push(image);
     let x0 = Infinity, y0 = Infinity, x1 = -1, y1 = -1;
     for (let y = 0; y < image.height; y++) {
@@ -70,7 +70,7 @@ class WhitePatchDetector implements FaceDetector {
         }
       }
     }
-    return x1 < 0 ? [] : [det(x0, y0, x1 - x0 + 1, y1 - y0 + 1)];
+    return { faces: x1 < 0 ? [] : [det(x0, y0, x1 - x0 + 1, y1 - y0 + 1)], doubtful: [] };
   }
 }
 
