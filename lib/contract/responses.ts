@@ -60,7 +60,7 @@ export const recognizeResponse = z
     width: z.number(),
     height: z.number(),
     threshold: z.number().meta({ description: 'The one-frame bar on the decision score.' }),
-    trackBars: z.array(z.number()).meta({ description: "`trackBars[n - 1]`: the bar on the evidence of a track of n frames (the page's tracker)." }),
+    trackBars: z.array(z.number()).meta({ description: '`trackBars[n - 1]`: the bar on the score-level evidence of a track of n frames (judgeTrack); the page judges tracks with POST /recognize/track instead.' }),
     model: z.string(),
     timings,
   })
