@@ -9,9 +9,9 @@
  * Names (docs/models.md, "Tracks"): a frame the server named shows that name at once; a track
  * of two or more frames is judged on its frames fused into one probe by the function the page
  * passes in (`askTrack`: POST /recognize/track), which names more of the enrolled and no more
- * strangers than any rule on the frames' scores did. An unnamed track asks at most once per
- * answer (when it has a new frame), a named one about once a second (`recheckMs`), to keep its
- * name or lose it: a track loses its name when the fused answer no longer names that person
+ * strangers than any rule on the frames' scores did. An unnamed track asks when it has a new
+ * frame, at most twice a second (`askIntervalMs`), a named one about once a second
+ * (`recheckMs`), to keep its name or lose it: a track loses its name when the fused answer no longer names that person
  * (a deleted person turns unknown within about a second). The name shown is always one the
  * server sent, never one the tracker infers.
  *
@@ -109,6 +109,12 @@ export interface TrackerOptions {
   sameIdentityBonus: number;
   /** Frames (evidence tokens) a track keeps: what one /recognize/track request takes. */
   maxFrames: number;
+  /**
+   * A track not yet named asks at most this often (ms): every fused request counts against the
+   * caller's rate limit like a frame, and a page answered 10 times a second with two strangers in
+   * view would otherwise triple its request rate.
+   */
+  askIntervalMs: number;
   /** A named track's fused verdict is asked again at most this often (ms). */
   recheckMs: number;
   /** Evidence older than this (ms before the newest frame) is not sent: the server refuses tokens after 60 s. */
@@ -128,6 +134,7 @@ export const DEFAULT_TRACKER_OPTIONS: TrackerOptions = {
   maxPredictMs: 400,
   sameIdentityBonus: 0.1,
   maxFrames: LIMITS.trackFramesMax,
+  askIntervalMs: 500,
   recheckMs: 1000,
   maxEvidenceAgeMs: 45_000,
   maxAsksPerAnswer: 2,
@@ -320,7 +327,7 @@ export class FaceTracker {
 
   /**
    * The frames to ask about when a track is due a fused verdict: evidence of 2+ frames with one
-   * not yet asked about; an unknown track at every such answer, a named one at most every
+   * not yet asked about; an unknown track at most every `askIntervalMs`, a named one every
    * `recheckMs`. Null when not due.
    */
   private evidenceDue(t: Track, nowMs: number): Frame[] | null {
@@ -328,7 +335,7 @@ export class FaceTracker {
     const newest = t.frames[t.frames.length - 1];
     const frames = t.frames.filter((f) => f.evidence !== null && newest.frameMs - f.frameMs <= this.opts.maxEvidenceAgeMs);
     if (frames.length < 2 || frames[frames.length - 1].frameMs <= t.askedFrameMs) return null;
-    if (t.label.status === 'matched' && nowMs - t.askedAtMs < this.opts.recheckMs) return null;
+    if (nowMs - t.askedAtMs < (t.label.status === 'matched' ? this.opts.recheckMs : this.opts.askIntervalMs)) return null;
     return frames;
   }
 

@@ -109,7 +109,7 @@ describe('FaceTracker labels: single frames at once, tracks on their fused evide
 
   it("leaves a stranger unknown when the fused answer names nobody, asking once per answer with the newest frames", async () => {
     const server = fakeServer(() => nobody('c_lookalike'));
-    const tracker = trackerWith({ maxFrames: 3 }, server.ask);
+    const tracker = trackerWith({ maxFrames: 3, askIntervalMs: 0 }, server.ask);
     const labels: string[] = [];
     for (let i = 0; i < 6; i++) {
       labels.push(labelText(tracker.update([below(box(100, 100), 'c_lookalike', 2.3)], i * 100)[0].label));
@@ -124,7 +124,7 @@ describe('FaceTracker labels: single frames at once, tracks on their fused evide
   it('asks again only with a new frame and never while a question is on its way', async () => {
     const server = fakeServer();
     server.hold();
-    const tracker = trackerWith({}, server.ask);
+    const tracker = trackerWith({ askIntervalMs: 0 }, server.ask);
     tracker.update([stranger(box(100, 100))], 0);
     tracker.update([stranger(box(100, 100))], 100);
     tracker.update([stranger(box(100, 100))], 200); // on its way: no second question
@@ -197,7 +197,7 @@ describe('FaceTracker labels: single frames at once, tracks on their fused evide
 
   it('starts at most `maxAsksPerAnswer` questions per answer, the longest-waiting tracks first', async () => {
     const server = fakeServer(() => null);
-    const tracker = trackerWith({ maxAsksPerAnswer: 2 }, server.ask);
+    const tracker = trackerWith({ maxAsksPerAnswer: 2, askIntervalMs: 0 }, server.ask);
     const crowd = () => [0, 200, 400, 600].map((x) => stranger(box(x, 100)));
     tracker.update(crowd(), 0);
     tracker.update(crowd(), 100);
@@ -207,6 +207,17 @@ describe('FaceTracker labels: single frames at once, tracks on their fused evide
     expect(server.calls).toHaveLength(4);
     // The two tracks not asked at 100 ms were asked now (tokens of their own frames).
     expect(new Set(server.calls.slice(2).map((c) => c[0]))).not.toContain(server.calls[0][0]);
+  });
+
+  it('asks for an unnamed track at most every `askIntervalMs`, however fast the answers come', async () => {
+    const server = fakeServer(() => nobody('c_nearest'));
+    const tracker = trackerWith({ askIntervalMs: 500 }, server.ask);
+    for (let i = 0; i <= 20; i++) {
+      tracker.update([stranger(box(100, 100))], i * 100); // 10 answers a second for 2 s
+      await settled();
+    }
+    // Asked at 100, 600, 1100, 1600 ms.
+    expect(server.calls).toHaveLength(4);
   });
 
   it('never sends evidence older than the server accepts', () => {
