@@ -9,7 +9,7 @@ import { Ema, RateMeter } from '@/lib/client/meters';
 import { describeError, secondsText } from '@/lib/client/messages';
 import { drawFaces } from '@/lib/client/overlay';
 import { INITIAL_STATS, useAppStore, type ShownFace } from '@/lib/client/store';
-import { FaceTracker, type TrackedFace } from '@/lib/vision/track';
+import { FaceTracker, type AskTrack, type TrackedFace } from '@/lib/vision/track';
 import { Banner, CameraErrorBanner } from './Banner';
 import { FaceList } from './FaceList';
 import { LiveStatsReadout } from './LiveStatsReadout';
@@ -20,7 +20,16 @@ import { useServerInfo } from './use-server-info';
 /** Frames sent for recognition: at most this wide (px), JPEG quality 0..1. */
 const FRAME = { maxWidth: 640, quality: 0.8 } as const;
 const RECOGNIZE_TIMEOUT_MS = 10_000;
+/** A fused track verdict is one search on the server, no network: a late one is dropped, not waited for. */
+const TRACK_TIMEOUT_MS = 5_000;
 const STATS_INTERVAL_MS = 500;
+
+/** The tracker's question about a track's frames, as POST /recognize/track; any failure is no verdict (the frame loop reports the server's state). */
+const askTrack: AskTrack = (evidence) =>
+  api.recognizeTrack(evidence, { timeoutMs: TRACK_TIMEOUT_MS }).then(
+    (r) => ({ match: r.match, candidate: r.decision.candidate }),
+    () => null,
+  );
 
 const toShown = (f: TrackedFace): ShownFace => ({
   trackId: f.id,
@@ -82,7 +91,7 @@ export function LiveRecognition() {
   useEffect(() => {
     const video = videoRef.current;
     if (cameraStatus !== 'on' || !keyLoaded || !video) return;
-    const tracker = (trackerRef.current ??= new FaceTracker());
+    const tracker = (trackerRef.current ??= new FaceTracker({}, askTrack));
     const canvas = document.createElement('canvas');
     const m = metersRef.current;
     const controller = new AbortController();
@@ -93,9 +102,8 @@ export function LiveRecognition() {
         onAnswer: (result, frame, roundTripMs) => {
           frameWidthRef.current = result.width || frame.width;
           tracker.update(
-            result.faces.map((f) => ({ box: f.box, match: f.match, decision: f.decision, quality: f.quality.score })),
+            result.faces.map((f) => ({ box: f.box, match: f.match, decision: f.decision, quality: f.quality.score, evidence: f.evidence })),
             frame.capturedAt,
-            result.trackBars,
           );
           const now = performance.now();
           m.answers.tick(now);

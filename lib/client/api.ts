@@ -21,12 +21,13 @@ export type {
   Quality,
   QualityReason,
   RecognizeResult,
+  RecognizeTrackResult,
   RejectReason,
   ServerInfo,
   Template,
   TemplateSource,
 } from '@/lib/contract';
-import type { AddFacesResult, CreatePersonInput, PeoplePage, Person, PersonDetail, RecognizeResult, ServerInfo, TemplateSource, UpdatePersonInput } from '@/lib/contract';
+import type { AddFacesResult, CreatePersonInput, PeoplePage, Person, PersonDetail, RecognizeResult, RecognizeTrackResult, ServerInfo, TemplateSource, UpdatePersonInput } from '@/lib/contract';
 
 // ---- Errors -------------------------------------------------------------------------------
 
@@ -174,6 +175,10 @@ export function createApiClient(opts: ApiClientOptions = {}) {
     /** One frame (JPEG, PNG or WebP bytes) as the raw body. */
     recognize: (image: Blob, call?: CallOptions) =>
       json<RecognizeResult>('/recognize', { method: 'POST', headers: { 'content-type': image.type || 'image/jpeg' }, body: image }, call),
+
+    /** One face's track: the evidence tokens of its last frames (from `recognize` answers), judged fused. */
+    recognizeTrack: (evidence: string[], call?: CallOptions) =>
+      json<RecognizeTrackResult>('/recognize/track', sendJson('POST', { evidence }), call),
 
     listPeople: (query: { limit?: number; cursor?: string | null; q?: string } = {}, call?: CallOptions) => {
       const params = new URLSearchParams();

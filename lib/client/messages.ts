@@ -47,6 +47,7 @@ export const ERROR_TEXT = {
   validation_failed: theirs,
   empty_image: theirs,
   corrupt_image: theirs,
+  invalid_evidence: theirs,
   no_face: theirs,
   unauthorized: NEEDS_KEY,
   forbidden: WRONG_ROLE,

@@ -11,6 +11,7 @@ export const ERRORS = {
   validation_failed: { status: 400, message: 'The request does not match the expected fields.' },
   empty_image: { status: 400, message: 'The image is empty.' },
   corrupt_image: { status: 400, message: 'The image is damaged or truncated.' },
+  invalid_evidence: { status: 400, message: 'An evidence token is malformed, was issued to another caller or server, or has expired.' },
   no_face: { status: 422, message: 'No face was found in the image.' },
   unauthorized: { status: 401, message: 'An API key is required: send `Authorization: Bearer KEY`.' },
   forbidden: { status: 403, message: "This API key's role does not allow this." },

@@ -45,6 +45,10 @@ export const LIMITS = {
   templatesMaxPerCall: 100,
   /** A kept face crop (JPEG), bytes. */
   cropMaxBytes: 512 * 1024,
+  /** Evidence tokens per POST /recognize/track: the frames of one track the page keeps (and the longest track with its own bar). */
+  trackFramesMax: 5,
+  /** One evidence token, characters (base64url; about 230 today). */
+  evidenceTokenMaxChars: 1024,
   /** Embedding model ids, like `resnet34-dlibchip150-v1`. */
   modelIdMaxChars: 100,
 } as const;

@@ -85,6 +85,16 @@ export type CreateKeyInput = z.input<typeof createKeySchema>;
 
 const imageFile = z.string().meta({ format: 'binary', description: 'JPEG, PNG or WebP bytes; the type is read from the bytes.' });
 
+export const recognizeTrackSchema = z
+  .strictObject({
+    evidence: z
+      .array(z.string().min(1).max(LIMITS.evidenceTokenMaxChars))
+      .min(1)
+      .max(LIMITS.trackFramesMax)
+      .meta({ description: `1..${LIMITS.trackFramesMax} \`evidence\` tokens of one face's frames, from this caller's /recognize answers of the last minute.` }),
+  })
+  .meta({ id: 'RecognizeTrack' });
+
 export const imageForm = z.object({ image: imageFile }).meta({ id: 'ImageForm' });
 export const enrollmentForm = z
   .object({ image: z.array(imageFile).min(1).max(LIMITS.imagesPerEnrollment) })

@@ -43,7 +43,13 @@ export const decisionSchema = z
   .meta({ id: 'Decision', description: 'Why a face is named or unknown; below the bar it names nobody.' });
 
 export const faceSchema = detectedFaceSchema
-  .extend({ match: matchSchema.nullable().meta({ description: 'null: unknown.' }), decision: decisionSchema })
+  .extend({
+    match: matchSchema.nullable().meta({ description: 'null: unknown.' }),
+    decision: decisionSchema,
+    evidence: z.string().meta({
+      description: 'The face sealed for this caller (encrypted; opaque to the client), usable for one minute: send several of one track to POST /recognize/track.',
+    }),
+  })
   .meta({ id: 'Face' });
 
 const timings = z.record(z.string(), z.number()).meta({ description: 'Milliseconds per stage.' });
@@ -54,11 +60,24 @@ export const recognizeResponse = z
     width: z.number(),
     height: z.number(),
     threshold: z.number().meta({ description: 'The one-frame bar on the decision score.' }),
-    trackBars: z.array(z.number()).meta({ description: "`trackBars[n - 1]`: the bar on the evidence of a track of n frames (the page's tracker)." }),
+    trackBars: z.array(z.number()).meta({ description: '`trackBars[n - 1]`: the bar on the score-level evidence of a track of n frames (judgeTrack); the page judges tracks with POST /recognize/track instead.' }),
     model: z.string(),
     timings,
   })
   .meta({ id: 'RecognizeResult' });
+
+export const recognizeTrackResponse = z
+  .strictObject({
+    match: matchSchema.nullable().meta({ description: 'The person the track is, once the fused evidence clears the bar; null: unknown.' }),
+    decision: z.strictObject({
+      candidate: z.string().nullable().meta({ description: 'Opaque id of the best person, as in /recognize answers of this caller and hour. null: nobody enrolled.' }),
+      score: z.number().nullable().meta({ description: 'Decision score of the fused probe for that person, in impostor standard deviations.' }),
+      reason: z.enum(UNKNOWN_REASONS).nullable(),
+    }),
+    threshold: z.number().meta({ description: 'The bar for a track of this many frames in this gallery (one frame: the one-frame bar).' }),
+    frames: z.number().meta({ description: 'Evidence tokens fused.' }),
+  })
+  .meta({ id: 'RecognizeTrackResult' });
 
 export const detectResponse = z
   .strictObject({ faces: z.array(detectedFaceSchema), width: z.number(), height: z.number(), timings })
@@ -253,6 +272,7 @@ export type Match = z.output<typeof matchSchema>;
 export type Decision = z.output<typeof decisionSchema>;
 export type Face = z.output<typeof faceSchema>;
 export type RecognizeResult = z.output<typeof recognizeResponse>;
+export type RecognizeTrackResult = z.output<typeof recognizeTrackResponse>;
 export type DetectResult = z.output<typeof detectResponse>;
 export type VerifyResult = z.output<typeof verifyResponse>;
 export type Person = z.output<typeof personSchema>;

@@ -15,6 +15,7 @@ import {
   facesQuery,
   imageForm,
   listPeopleQuery,
+  recognizeTrackSchema,
   sightingsQuery,
   updatePersonSchema,
   verifyForm,
@@ -34,6 +35,7 @@ import {
   personSchema,
   readySchema,
   recognizeResponse,
+  recognizeTrackResponse,
   sightingsPageSchema,
   verifyResponse,
 } from './responses';
@@ -88,6 +90,17 @@ export const CONTRACT_ROUTES: ContractRoute[] = [
     body: { images: { form: imageForm, raw: true } },
     answer: { status: 200, json: recognizeResponse },
     errors: IMAGE_ERRORS,
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/recognize/track',
+    operationId: 'recognize.track',
+    summary: "One face's track, named from its frames' evidence fused into one probe",
+    tag: 'Recognition',
+    access: 'recognize',
+    body: { json: recognizeTrackSchema },
+    answer: { status: 200, json: recognizeTrackResponse },
+    errors: [...JSON_BODY_ERRORS, 'invalid_evidence'],
   },
   {
     method: 'POST',

@@ -16,6 +16,7 @@ export interface ApiRoute {
 
 export const API_ROUTES: ApiRoute[] = [
   { path: '/api/v1/recognize', methods: ['POST'] },
+  { path: '/api/v1/recognize/track', methods: ['POST'] },
   { path: '/api/v1/verify', methods: ['POST'] },
   { path: '/api/v1/detect', methods: ['POST'] },
   { path: '/api/v1/people', methods: ['GET', 'POST'] },

@@ -8,6 +8,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import type { DetectedFace, Face, Person, Quality, Template } from '@/lib/contract/responses';
 import type { Person as RegistryPerson, Template as RegistryTemplate } from '@/lib/registry/registry';
 import type { RecognizedFace } from '@/lib/vision/recognize';
+import { sealEvidence } from './evidence-token';
 import type { FaceAnalysis, FaceQuality } from '@/lib/vision/types';
 
 /** True when A and B are the same type. */
@@ -62,7 +63,7 @@ export function candidateToken(personId: string, scope: CandidateScope): string 
   return `c_${createHmac('sha256', scope.secret ?? PROCESS_SECRET).update(`${scope.caller}\n${epoch}\n${personId}`).digest('base64url').slice(0, 16)}`;
 }
 
-export function presentRecognized(f: RecognizedFace, scope: CandidateScope): Face {
+export function presentRecognized(f: RecognizedFace, scope: CandidateScope & { modelId: string }): Face {
   const d = f.decision;
   return {
     ...presentDetected(f),
@@ -75,6 +76,8 @@ export function presentRecognized(f: RecognizedFace, scope: CandidateScope): Fac
       threshold: r4(d.threshold),
       reason: d.reason,
     },
+    // The embedding itself never leaves in the clear: sealed for this caller, for POST /recognize/track.
+    evidence: sealEvidence(f.embedding, f.quality.score, scope),
   };
 }
 

@@ -6,8 +6,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import openSetCalibration from './calibration/resnet34-dlibchip150-v1.openset.json';
+import fusedTrackCalibration from './calibration/resnet34-dlibchip150-v1.tracks.json';
 import type { OpenSetCalibration } from './open-set';
 import { runtimeRequire } from './runtime-require';
+import type { TrackCalibration } from './track-fusion';
 
 export interface ModelSpec {
   /** Stable id, stored with every embedding so templates of different models never mix. */
@@ -83,6 +85,11 @@ export interface EmbeddingModel {
    * bars by gallery size and target FPIR), made by `npm run bench:openset -- --calibrate`.
    */
   openSet: OpenSetCalibration;
+  /**
+   * Tracks judged on one fused probe (lib/vision/track-fusion.ts): its bars by frames, gallery
+   * size and target FPIR, made by `npx tsx bench/track-fusion.ts --calibrate`.
+   */
+  fusedTracks: TrackCalibration;
 }
 
 export const EMBEDDING_MODEL: EmbeddingModel = {
@@ -91,6 +98,7 @@ export const EMBEDDING_MODEL: EmbeddingModel = {
   threshold: 0.9303,
   targetFmr: 1e-3,
   openSet: openSetCalibration,
+  fusedTracks: fusedTrackCalibration,
 };
 
 /**

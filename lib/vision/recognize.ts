@@ -27,7 +27,7 @@ export interface OperatingPoint {
 }
 
 /** People fetched per face: the runners-up plus room for re-ranking by template count. */
-const CANDIDATES = 8;
+export const CANDIDATES = 8;
 
 /** Names one face's embedding from the gallery, or says why it stays unknown. */
 export function identify(gallery: Gallery, embedding: Float32Array, at: OperatingPoint): IdentityDecision {
@@ -41,6 +41,8 @@ export interface RecognizedFace {
   landmarks: Point[];
   score: number;
   quality: FaceQuality;
+  /** The face's unit embedding: never answered in the clear (sealed as evidence for tracks). */
+  embedding: Float32Array;
   /** The person named, or null: unknown (`decision.reason` says why). */
   match: PersonScore | null;
   decision: IdentityDecision;
@@ -67,7 +69,7 @@ export async function recognize(
   const galleryPeople = gallery.searchablePeople();
   const faces = analysis.faces.map((f): RecognizedFace => {
     const decision = identify(gallery, f.embedding, opts.at);
-    return { box: f.box, landmarks: f.landmarks, score: f.score, quality: f.quality, match: decision.match, decision };
+    return { box: f.box, landmarks: f.landmarks, score: f.score, quality: f.quality, embedding: f.embedding, match: decision.match, decision };
   });
   const search = performance.now() - t;
   return {

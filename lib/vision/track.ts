@@ -1,39 +1,58 @@
 /**
  * Face tracking between recognition answers: pure, no DOM (it runs in the browser). The server
- * answers one frame at a time with boxes, each face's best candidate (an opaque token) and its
- * decision score, and a name only when that frame alone cleared the bar. The tracker ties the
- * faces of successive answers together by box overlap so that each face keeps an id, judges
- * the evidence of its last few frames together (`judgeTrack` in open-set.ts, the rule that
- * `bench:openset` measures in track mode), and smooths its box, which can be extrapolated to
- * the moment the overlay is drawn.
+ * answers one frame at a time with boxes, each face's best candidate (an opaque token), a name
+ * only when that frame alone cleared the bar, and the face's evidence token (its embedding,
+ * sealed for this caller). The tracker ties the faces of successive answers together by box
+ * overlap so that each face keeps an id, keeps the evidence tokens of its last few frames, and
+ * smooths its box, which can be extrapolated to the moment the overlay is drawn.
  *
- * A track is named only when its quality-weighted evidence clears the bar for that many frames
- * and the server named its leading candidate in one of those frames; the name shown is the one
- * the server sent, never one the tracker infers.
+ * Names (docs/models.md, "Tracks"): a frame the server named shows that name at once; a track
+ * of two or more frames is judged on its frames fused into one probe by the function the page
+ * passes in (`askTrack`: POST /recognize/track), which names more of the enrolled and no more
+ * strangers than any rule on the frames' scores did. An unnamed track asks when it has a new
+ * frame, at most twice a second (`askIntervalMs`), a named one about once a second
+ * (`recheckMs`), to keep its name or lose it: a track loses its name when the fused answer no longer names that person
+ * (a deleted person turns unknown within about a second). The name shown is always one the
+ * server sent, never one the tracker infers.
  *
  * Coordinates: pixels of the frames sent to the server (every frame of one tracker has the
  * same size). Times: milliseconds on one monotonic clock (`performance.now()` in the page),
  * taken when the frame was captured, not when its answer arrived.
  */
-import { judgeTrack, type FrameEvidence } from './open-set';
+import { LIMITS } from '../contract/limits';
 import type { Box } from './types';
 
 export type { Box };
+
+type Match = { personId: string; name: string; similarity: number };
 
 /** One face of one answer. */
 export interface Observation {
   box: Box;
   /** Who the server named in this frame alone; null = nobody cleared the one-frame bar. */
-  match: { personId: string; name: string; similarity: number } | null;
+  match: Match | null;
   /**
    * The server's best candidate for the face even below the bar: an opaque token (the same
-   * person has the same token within one server process) and its decision score (impostor
-   * standard deviations). Both null when nobody is enrolled.
+   * person has the same token for this caller within the hour) and its decision score.
+   * Both null when nobody is enrolled.
    */
   decision: { candidate: string | null; score: number | null };
-  /** Quality score of the face, 0..1: the weight of this frame's evidence. */
+  /** Quality score of the face, 0..1: the weight of this frame in `confidence`. */
   quality: number;
+  /** The face's evidence token (for `askTrack`); absent from servers that send none. */
+  evidence?: string;
 }
+
+/** What the server said about a track's frames fused into one probe (POST /recognize/track). */
+export interface FusedVerdict {
+  /** The person named, or null: the fused evidence names nobody. */
+  match: Match | null;
+  /** Opaque id of the best person (the same tokens as the frames' `decision.candidate`). */
+  candidate: string | null;
+}
+
+/** Asks the server to judge a track's evidence tokens; null (or a rejection) = no verdict this time. */
+export type AskTrack = (evidence: string[]) => Promise<FusedVerdict | null>;
 
 export type TrackLabel =
   | { status: 'matched'; personId: string; name: string; similarity: number }
@@ -88,13 +107,20 @@ export interface TrackerOptions {
    * (helps when faces cross; works for strangers too, whose best candidate is usually stable).
    */
   sameIdentityBonus: number;
+  /** Frames (evidence tokens) a track keeps: what one /recognize/track request takes. */
+  maxFrames: number;
   /**
-   * Hysteresis, in decision-score units (impostor standard deviations): a named track keeps its
-   * name while its evidence for that person stays within this much below the bar, so a face
-   * whose evidence sits right at the bar does not flicker. Naming a track always takes the full
-   * bar, so this does not change which tracks get named, only how long a name stays.
+   * A track not yet named asks at most this often (ms): every fused request counts against the
+   * caller's rate limit like a frame, and a page answered 10 times a second with two strangers in
+   * view would otherwise triple its request rate.
    */
-  holdMargin: number;
+  askIntervalMs: number;
+  /** A named track's fused verdict is asked again at most this often (ms). */
+  recheckMs: number;
+  /** Evidence older than this (ms before the newest frame) is not sent: the server refuses tokens after 60 s. */
+  maxEvidenceAgeMs: number;
+  /** Fused requests one answer may start at most (the tracks waiting longest go first), so a crowd does not multiply the request rate. */
+  maxAsksPerAnswer: number;
 }
 
 export const DEFAULT_TRACKER_OPTIONS: TrackerOptions = {
@@ -107,12 +133,20 @@ export const DEFAULT_TRACKER_OPTIONS: TrackerOptions = {
   velocityGain: 0.5,
   maxPredictMs: 400,
   sameIdentityBonus: 0.1,
-  holdMargin: 0.25,
+  maxFrames: LIMITS.trackFramesMax,
+  askIntervalMs: 500,
+  recheckMs: 1000,
+  maxEvidenceAgeMs: 45_000,
+  maxAsksPerAnswer: 2,
 };
 
-/** One frame of a track: its evidence, and the name the server sent with it, if any. */
-interface Frame extends FrameEvidence {
-  match: Observation['match'];
+/** One frame of a track. */
+interface Frame {
+  candidate: string | null;
+  weight: number;
+  match: Match | null;
+  evidence: string | null;
+  frameMs: number;
 }
 
 interface Track {
@@ -121,13 +155,18 @@ interface Track {
   /** Velocity of the box centre, px/ms. */
   vx: number;
   vy: number;
-  /** The last `bars.length` frames, oldest first. */
+  /** The last `maxFrames` frames, oldest first. */
   frames: Frame[];
-  /** Leading candidate of the frames (named or not), for `sameIdentityBonus`. */
+  /** Candidate of the label (named) or of the newest frame (unknown), for `sameIdentityBonus`. */
   leader: string | null;
   label: TrackLabel;
-  /** Candidate token behind the current name (null while unknown), for the hysteresis. */
-  namedCandidate: string | null;
+  /** The latest fused verdict and the newest frame it covered. */
+  fused: { verdict: FusedVerdict; coversMs: number } | null;
+  /** A fused request is on its way (one per track at a time). */
+  asking: boolean;
+  /** Page time of the last fused request, and the newest frame it carried. */
+  askedAtMs: number;
+  askedFrameMs: number;
   confidence: number;
   hits: number;
   missed: number;
@@ -150,18 +189,17 @@ function shift(box: Box, dx: number, dy: number): Box {
   return { x: box.x + dx, y: box.y + dy, width: box.width, height: box.height };
 }
 
-function frameOf(o: Observation): Frame {
-  const score = o.decision.score;
+function frameOf(o: Observation, frameMs: number): Frame {
   return {
     candidate: o.decision.candidate,
-    // null: nobody was enrolled, so the frame is evidence for no one.
-    score: score === null || Number.isNaN(score) ? -Infinity : score,
     weight: Number.isFinite(o.quality) ? Math.min(1, Math.max(0, o.quality)) : 0,
     match: o.match,
+    evidence: o.evidence ?? null,
+    frameMs,
   };
 }
 
-/** Share of the frames' weight (floored as `trackEvidence` floors it) for which `agrees` holds. */
+/** Share of the frames' weight (each at least 1e-3) for which `agrees` holds. */
 function weightShare(frames: Frame[], agrees: (f: Frame) => boolean): number {
   let part = 0;
   let total = 0;
@@ -174,24 +212,22 @@ function weightShare(frames: Frame[], agrees: (f: Frame) => boolean): number {
 }
 
 /**
- * Labels a track from its frames against `bars` (from the latest answer). Named when
- * `judgeTrack` names its leading candidate, or, if that candidate already holds the name, while
- * the evidence stays within `holdMargin` below the bar; and in both cases only when a frame in
- * the window carries the server's name for that candidate (the newest such frame gives the
- * name and similarity shown, so a rename shows at the next named frame).
+ * Labels a track: the newest frame the server named after the latest fused verdict shows its
+ * name at once; otherwise the fused verdict decides (a name, or unknown); before any verdict, a
+ * name the server sent for a frame in the window stays.
  */
-function judge(t: Track, bars: number[], holdMargin: number): void {
-  const verdict = judgeTrack(t.frames, bars);
-  t.leader = verdict?.candidate ?? null;
-  const source = verdict ? t.frames.findLast((f) => f.match !== null && f.candidate === verdict.candidate) : undefined;
-  const held = verdict !== null && t.namedCandidate === verdict.candidate && verdict.score >= verdict.bar - holdMargin;
-  if (verdict && source?.match && (verdict.named || held)) {
-    t.label = { status: 'matched', ...source.match };
-    t.namedCandidate = verdict.candidate;
-    t.confidence = weightShare(t.frames, (f) => f.candidate === verdict.candidate);
+function judge(t: Track): void {
+  const since = t.fused?.coversMs ?? -Infinity;
+  const frame = t.frames.findLast((f) => f.match !== null && f.frameMs > since);
+  const match = frame ? frame.match : (t.fused?.verdict.match ?? null);
+  const candidate = frame ? frame.candidate : (t.fused?.verdict.candidate ?? null);
+  if (match) {
+    t.label = { status: 'matched', ...match };
+    t.leader = candidate;
+    t.confidence = weightShare(t.frames, (f) => f.candidate !== null && f.candidate === candidate);
   } else {
     t.label = { status: 'unknown' };
-    t.namedCandidate = null;
+    t.leader = t.frames[t.frames.length - 1]?.candidate ?? null;
     t.confidence = weightShare(t.frames, (f) => f.match === null);
   }
 }
@@ -203,23 +239,26 @@ export class FaceTracker {
   private lastUpdateMs = -Infinity;
   /** Smoothed time between the frames of successive answers, ms (null before two answers). */
   private answerIntervalMs: number | null = null;
-  /** Decision-score bars for tracks of 1, 2, ... frames, from the latest answer. */
-  private bars: number[] = [];
+  private readonly askTrack: AskTrack | null;
 
-  constructor(options: Partial<TrackerOptions> = {}) {
+  /**
+   * `askTrack`: how the page asks the server about a track's fused frames (POST
+   * /recognize/track); without it tracks are named by single frames only.
+   */
+  constructor(options: Partial<TrackerOptions> = {}, askTrack: AskTrack | null = null) {
     this.opts = { ...DEFAULT_TRACKER_OPTIONS, ...options };
+    this.askTrack = askTrack;
   }
 
   /**
-   * Folds in one answer: the faces found in the frame captured at `frameMs`, and the answer's
-   * `trackBars` (`bars[n - 1]`: the bar on the evidence of n frames; they move as people are
-   * enrolled or deleted, so every track is judged again against the latest). Returns the live
-   * tracks. An answer older than the previous one is ignored (its frame is stale).
+   * Folds in one answer: the faces found in the frame captured at `frameMs`. Returns the live
+   * tracks, and asks the server about the tracks due a fused verdict (their labels change when
+   * it answers: read them with `predict`). An answer older than the previous one is ignored
+   * (its frame is stale).
    */
-  update(observations: Observation[], frameMs: number, bars: readonly number[]): TrackedFace[] {
+  update(observations: Observation[], frameMs: number): TrackedFace[] {
     if (frameMs < this.lastUpdateMs) return this.view(this.tracks, frameMs, false);
     const o = this.opts;
-    this.bars = [...bars];
     const maxAge = this.maxAgeMs();
     this.tracks = this.tracks.filter((t) => frameMs - t.lastSeenMs <= maxAge);
     if (Number.isFinite(this.lastUpdateMs)) {
@@ -260,23 +299,61 @@ export class FaceTracker {
         box: { ...obs.box },
         vx: 0,
         vy: 0,
-        frames: [frameOf(obs)],
+        frames: [frameOf(obs, frameMs)],
         leader: null,
         label: { status: 'unknown' },
-        namedCandidate: null,
+        fused: null,
+        asking: false,
+        askedAtMs: -Infinity,
+        askedFrameMs: -Infinity,
         confidence: 0,
         hits: 1,
         missed: 0,
         lastSeenMs: frameMs,
       });
     });
-    // Every track, seen in this answer or coasting: the bars may have moved.
-    const window = Math.max(1, this.bars.length);
     for (const t of this.tracks) {
-      if (t.frames.length > window) t.frames.splice(0, t.frames.length - window);
-      judge(t, this.bars, o.holdMargin);
+      if (t.frames.length > o.maxFrames) t.frames.splice(0, t.frames.length - o.maxFrames);
+      judge(t);
     }
+    const due = this.tracks
+      .map((t) => ({ t, frames: this.evidenceDue(t, frameMs) }))
+      .filter((d): d is { t: Track; frames: Frame[] } => d.frames !== null)
+      .sort((a, b) => a.t.askedAtMs - b.t.askedAtMs)
+      .slice(0, o.maxAsksPerAnswer);
+    for (const d of due) this.ask(d.t, d.frames, frameMs);
     return this.view(this.tracks, frameMs, false);
+  }
+
+  /**
+   * The frames to ask about when a track is due a fused verdict: evidence of 2+ frames with one
+   * not yet asked about; an unknown track at most every `askIntervalMs`, a named one every
+   * `recheckMs`. Null when not due.
+   */
+  private evidenceDue(t: Track, nowMs: number): Frame[] | null {
+    if (!this.askTrack || t.asking) return null;
+    const newest = t.frames[t.frames.length - 1];
+    const frames = t.frames.filter((f) => f.evidence !== null && newest.frameMs - f.frameMs <= this.opts.maxEvidenceAgeMs);
+    if (frames.length < 2 || frames[frames.length - 1].frameMs <= t.askedFrameMs) return null;
+    if (nowMs - t.askedAtMs < (t.label.status === 'matched' ? this.opts.recheckMs : this.opts.askIntervalMs)) return null;
+    return frames;
+  }
+
+  private ask(t: Track, frames: Frame[], nowMs: number): void {
+    const askTrack = this.askTrack;
+    if (!askTrack) return;
+    const coversMs = frames[frames.length - 1].frameMs;
+    t.asking = true;
+    t.askedAtMs = nowMs;
+    t.askedFrameMs = coversMs;
+    const settle = (verdict: FusedVerdict | null) => {
+      t.asking = false;
+      // Tracks dropped or reset meanwhile are not in the list any more (ids are never reused).
+      if (!verdict || !this.tracks.includes(t) || (t.fused && t.fused.coversMs >= coversMs)) return;
+      t.fused = { verdict, coversMs };
+      judge(t);
+    };
+    askTrack(frames.map((f) => f.evidence ?? '')).then(settle, () => settle(null));
   }
 
   /** The live tracks with boxes moved on to `nowMs` (for drawing between answers). */
@@ -291,7 +368,6 @@ export class FaceTracker {
     this.tracks = [];
     this.lastUpdateMs = -Infinity;
     this.answerIntervalMs = null;
-    this.bars = [];
   }
 
   /** How long an unseen track lives: the configured time, stretched for slow answers. */
@@ -329,7 +405,7 @@ export class FaceTracker {
     t.hits++;
     t.missed = 0;
     t.lastSeenMs = frameMs;
-    t.frames.push(frameOf(obs));
+    t.frames.push(frameOf(obs, frameMs));
   }
 
   private view(tracks: Track[], atMs: number, extrapolate: boolean): TrackedFace[] {

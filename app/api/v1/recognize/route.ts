@@ -22,7 +22,7 @@ export const POST = route('recognize', 'recognize', async ({ req, services, call
   // Gathered in memory and written within a second, off the answer's path (FACEREC_SIGHTINGS).
   services.sightings?.observe(result.faces, { keyId: caller.keyId, at: new Date().toISOString() });
   return Response.json({
-    faces: result.faces.map((f) => presentRecognized(f, { secret: services.config.FACEREC_CANDIDATE_SECRET, caller: caller.clientId, nowMs: Date.now() })),
+    faces: result.faces.map((f) => presentRecognized(f, { secret: services.config.FACEREC_CANDIDATE_SECRET, caller: caller.clientId, modelId: EMBEDDING_MODEL.id, nowMs: Date.now() })),
     width: result.width,
     height: result.height,
     // Decision-score bars for this gallery: one frame, and tracks of 2, 3, ... frames.
