@@ -1,5 +1,5 @@
 /**
- * npx tsx bench/track-fusion.ts [--calibrate] [--dataset lfw-dev] [--fpir 0.01]
+ * npm run bench:tracks [-- --calibrate] [--dataset lfw-dev] [--fpir 0.01]
  *
  * Tracks judged on one fused probe (lib/vision/track-fusion.ts), measured as issue 8's track
  * mode: people with >= 3 photos take turns (roles swapped over two runs) as strangers, whose
@@ -187,7 +187,7 @@ function main() {
   if (args.includes('--calibrate')) {
     tracks = fitTrackFusion(fitPeople(people), at.calibration, {
       modelId: EMBEDDING_MODEL.id,
-      source: `npx tsx bench/track-fusion.ts --calibrate on ${dataset}/people.csv (${people.size} people with a face, bench:openset's embeddings), ${new Date().toISOString().slice(0, 10)}`,
+      source: `npm run bench:tracks -- --calibrate on ${dataset}/people.csv (${people.size} people with a face, bench:openset's embeddings), ${new Date().toISOString().slice(0, 10)}`,
     });
     fs.writeFileSync(CALIBRATION_FILE, JSON.stringify(tracks, null, 1) + '\n');
     process.stderr.write(`wrote ${CALIBRATION_FILE}\n`);
@@ -218,7 +218,7 @@ function main() {
   const row = (label: string, r: TrackModeResult) =>
     `| ${label} | ${r.galleryPeople} | ${pct(r.namedCorrectly)} (${Math.round(r.namedCorrectly * r.enrolledTracks)} of ${r.enrolledTracks}) | ${pct(r.misidentified)} | ${r.strangerTracksNamed} of ${r.strangerTracks} (${(100 * r.strangerRate).toFixed(2)}%) |`;
   appendToBenchmarks(`bench/track-fusion.ts, ${dataset}/people.csv, target FPIR ${targetFpir} (tracks: ${targetFpir / 2})`, [
-    `Command: \`npx tsx bench/track-fusion.ts${args.length ? ` ${args.join(' ')}` : ''}\` (model \`${EMBEDDING_MODEL.id}\`; fused-track bars: ${tracks.source})`,
+    `Command: \`npm run bench:tracks${args.length ? ` -- ${args.join(' ')}` : ''}\` (model \`${EMBEDDING_MODEL.id}\`; fused-track bars: ${tracks.source})`,
     '',
     '| track mode (roles swapped, pooled) | enrolled | enrolled tracks named correctly | misidentified | stranger tracks named |',
     '|---|---|---|---|---|',

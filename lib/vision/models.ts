@@ -87,7 +87,7 @@ export interface EmbeddingModel {
   openSet: OpenSetCalibration;
   /**
    * Tracks judged on one fused probe (lib/vision/track-fusion.ts): its bars by frames, gallery
-   * size and target FPIR, made by `npx tsx bench/track-fusion.ts --calibrate`.
+   * size and target FPIR, made by `npm run bench:tracks -- --calibrate`.
    */
   fusedTracks: TrackCalibration;
 }

@@ -1,6 +1,6 @@
 /**
  * Fitting the fused-track bars (lib/vision/track-fusion.ts) from labelled face embeddings, pure:
- * `npx tsx bench/track-fusion.ts --calibrate` runs it on dev identities and writes the JSON the
+ * `npm run bench:tracks -- --calibrate` runs it on dev identities and writes the JSON the
  * model ships with; the benchmark also fits it on one half of the people and tests on the other.
  *
  * Strangers' tracks are simulated as the one-frame bars are (lib/vision/open-set-fit.ts):
