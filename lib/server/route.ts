@@ -44,6 +44,12 @@ export interface RouteOptions {
    * answer at once). Starting them is kicked off either way.
    */
   whileStarting?: () => Response;
+  /**
+   * The rate-limit bucket the route draws from, beside the caller's (default: the caller's one
+   * bucket for every route). A route whose requests ride along with another's (a live page's
+   * track questions beside its frames) gets its own, so that the questions never cost frames.
+   */
+  rateBucket?: string;
 }
 
 export function route<P = Record<string, never>>(
@@ -68,7 +74,7 @@ export function route<P = Record<string, never>>(
       });
       const caller = await identify(req, services);
       authorize(caller, access, services.config.FACEREC_PUBLIC_RECOGNITION);
-      const decision = services.limiter.take(caller.clientId, Date.now());
+      const decision = services.limiter.take(opts.rateBucket ? `${caller.clientId}\n${opts.rateBucket}` : caller.clientId, Date.now());
       if (!decision.allowed) throw new ApiError('rate_limited', undefined, undefined, decision.retryAfterS);
       const params = (await nextCtx?.params) ?? ({} as P);
       const res = await fn({ req, params, services, caller });

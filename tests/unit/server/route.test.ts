@@ -118,6 +118,27 @@ describe('route()', () => {
     expect([anonymous.status, wrong.status, ran]).toEqual([401, 401, false]);
   });
 
+  it("draws a route's own rate-limit bucket when it names one, never the caller's main one", async () => {
+    const limited = await makeServices({ FACEREC_RATE_LIMIT_PER_MINUTE: '6' }); // a burst of 1
+    uninstall();
+    uninstall = installServices(limited.services);
+    try {
+      const req = () => new Request('http://localhost/api/v1/test', { headers: bearer(ADMIN_KEY) });
+      const ok = async () => new Response();
+      const frames = route('frames', 'admin', ok);
+      const questions = route('questions', 'admin', ok, { rateBucket: 'track' });
+      const ctx = { params: Promise.resolve({}) };
+      expect((await frames(req(), ctx)).status).toBe(200);
+      expect((await questions(req(), ctx)).status).toBe(200); // its own bucket is still full
+      expect((await frames(req(), ctx)).status).toBe(429);
+      expect((await questions(req(), ctx)).status).toBe(429);
+    } finally {
+      uninstall();
+      await limited.close();
+      uninstall = installServices(made.services);
+    }
+  });
+
   it('answers not_ready with Retry-After while the services cannot start', async () => {
     uninstall();
     const key = Symbol.for('facerec.services');

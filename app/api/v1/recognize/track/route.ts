@@ -39,4 +39,6 @@ export const POST = route('recognize.track', 'recognize', async ({ req, services
     threshold: r4(d.threshold),
     frames: embeddings.length,
   });
-});
+  // Its own bucket: a live page at the frame rate the limit allows would otherwise lose frames to
+  // 429s as soon as a track asks (the page sends at most 2 questions per answer).
+}, { rateBucket: 'track' });
