@@ -33,11 +33,13 @@ describe('mergeDetections', () => {
 /**
  * A real (if simple) detector whose eyesight is BlazeFace's in one respect: it finds the white
  * patch of the square it is shown, and is sure of it only when the patch spans at least
- * `minSurePx` of its 256 px input; a smaller patch is a doubtful candidate.
+ * `minSurePx` of its 256 px input; a smaller patch is a doubtful candidate. Above `maxSurePx` it
+ * is doubtful again: a thing that looks like a face at one magnification only, like the logos
+ * the mesh accepted once a window made them fill its crop.
  */
 class SmallPatchDetector implements FaceDetector {
   readonly inputs: RgbImage[] = [];
-  constructor(private readonly minSurePx = 24) {}
+  constructor(private readonly minSurePx = 24, private readonly maxSurePx = Infinity) {}
   async detect(image: RgbImage): Promise<DetectorOutput> {
     this.inputs.push(image);
     let x0 = Infinity, y0 = Infinity, x1 = -1, y1 = -1;
@@ -50,7 +52,8 @@ class SmallPatchDetector implements FaceDetector {
     }
     if (x1 < 0) return { faces: [], doubtful: [] };
     const d: Detection = { box: { x: x0, y: y0, width: x1 - x0 + 1, height: y1 - y0 + 1 }, score: 0.9, detectorScore: 0.5 };
-    return (d.box.width * 256) / image.width >= this.minSurePx ? { faces: [d], doubtful: [] } : { faces: [], doubtful: [d] };
+    const px = (d.box.width * 256) / image.width;
+    return px >= this.minSurePx && px <= this.maxSurePx ? { faces: [d], doubtful: [] } : { faces: [], doubtful: [d] };
   }
 }
 
@@ -75,6 +78,16 @@ describe('detectFaces: a second look at a doubtful candidate', () => {
   it('drops it without a second look, or when the closer view is still unsure', async () => {
     expect(await detectFaces(new SmallPatchDetector(), greyWithPatch(1600, 1200, patch), { ...DEFAULT_SECOND_LOOK, zoom: 0 })).toEqual([]);
     expect(await detectFaces(new SmallPatchDetector(1000), greyWithPatch(1600, 1200, patch))).toEqual([]);
+  });
+
+  it('drops a candidate that only one of the two window sizes confirms', async () => {
+    // The 60 px patch spans 85 px of the detector's input in the 3x window, 128 px in the 2x one.
+    const look = { ...DEFAULT_SECOND_LOOK, zoom: 3, agreeZooms: [2] };
+    const detector = new SmallPatchDetector(24, 100);
+    expect(await detectFaces(detector, greyWithPatch(1600, 1200, patch), look)).toEqual([]);
+    expect(detector.inputs.map((i) => i.width)).toEqual([1600, 180, 120]);
+    expect(await detectFaces(new SmallPatchDetector(24, 100), greyWithPatch(1600, 1200, patch), { ...look, agreeZooms: [] })).toHaveLength(1);
+    expect((await detectFaces(new SmallPatchDetector(24, 200), greyWithPatch(1600, 1200, patch), look)).map((f) => f.box)).toEqual([patch]);
   });
 
   it('costs a frame whose faces are all sure nothing: one detector call per square', async () => {
