@@ -32,7 +32,8 @@ import { centroid, crowdingIn, fitOpenSet, type FitPerson } from '../lib/vision/
 import { InferencePool } from '../lib/vision/pool';
 import { identify, type OperatingPoint } from '../lib/vision/recognize';
 import { ENROLLMENT_QUALITY } from '../lib/vision/quality';
-import { ENROLLMENT_ANALYSIS, judgeEnrollment, SUBJECT_RULE } from '../lib/vision/register';
+import { DEFAULT_ANALYZE_OPTIONS } from '../lib/vision/pipeline';
+import { ENROLLMENT_ANALYSIS, judgeEnrollment, SUBJECT_RULE, TEMPLATE_JITTERS } from '../lib/vision/register';
 import type { FaceQuality } from '../lib/vision/types';
 import { appendToBenchmarks, DATASETS_DIR } from './report';
 
@@ -40,13 +41,25 @@ import { appendToBenchmarks, DATASETS_DIR } from './report';
 const CALIBRATION_FILE = path.join(__dirname, '..', 'lib', 'vision', 'calibration', `${EMBEDDING_MODEL.id}.openset.json`);
 
 /** Bump when the analysis itself changes (pose estimate, quality measures) without a new model id. */
-const ANALYSIS_VERSION = 2;
+const ANALYSIS_VERSION = 3;
+
+/**
+ * What the gallery and the searches are made with: the product's settings unless overridden
+ * (`--landmarks plain|mirror`, `--templates plain|jittered`), so variants can be compared.
+ * Each landmark variant has its own cache; the jittered template is always computed and cached.
+ */
+interface Variant {
+  mirrorLandmarks: boolean;
+  jitteredTemplates: boolean;
+}
 
 interface Photo {
   path: string;
   identity: string;
-  /** Largest face's flip-averaged embedding, or null when no face was found. */
+  /** Largest face's flip-averaged embedding, or null when no face was found: what a search uses. */
   embedding: Float32Array | null;
+  /** What the photo becomes when enrolled: the jittered template or the embedding itself (`Variant`). */
+  template: Float32Array | null;
   quality: FaceQuality | null;
   /** The enrollment gate's verdict on the photo. */
   enrollable: boolean;
@@ -55,17 +68,20 @@ interface Photo {
 
 // ---- analysis, cached ----
 
-async function analysePhotos(root: string, rows: { path: string; identity: string }[]): Promise<Photo[]> {
+async function analysePhotos(root: string, rows: { path: string; identity: string }[], variant: Variant): Promise<Photo[]> {
   const cacheDir = path.join(__dirname, '.cache');
+  const options = { ...ENROLLMENT_ANALYSIS, mirrorLandmarks: variant.mirrorLandmarks, templateJitters: TEMPLATE_JITTERS };
   // The verdicts depend on the gate as much as on the model: both name the cache.
-  const gate = createHash('sha256').update(JSON.stringify({ ENROLLMENT_QUALITY, SUBJECT_RULE, ANALYSIS_VERSION })).digest('hex').slice(0, 8);
-  const cacheFile = path.join(cacheDir, `openset-${EMBEDDING_MODEL.id}-${gate}-${path.basename(root)}.jsonl`);
+  const gate = createHash('sha256').update(JSON.stringify({ ENROLLMENT_QUALITY, SUBJECT_RULE, ANALYSIS_VERSION, TEMPLATE_JITTERS })).digest('hex').slice(0, 8);
+  const landmarks = variant.mirrorLandmarks ? 'mirror' : 'plain';
+  const cacheFile = path.join(cacheDir, `openset-${EMBEDDING_MODEL.id}-${gate}-landmarks-${landmarks}-${path.basename(root)}.jsonl`);
   const cached = new Map<string, Photo>();
+  const toVector = (v: number[] | null) => (v ? Float32Array.from(v) : null);
   if (fs.existsSync(cacheFile)) {
     for (const line of fs.readFileSync(cacheFile, 'utf8').split('\n')) {
       if (!line) continue;
       const p = JSON.parse(line);
-      cached.set(p.path, { ...p, embedding: p.embedding ? Float32Array.from(p.embedding) : null });
+      cached.set(p.path, { ...p, embedding: toVector(p.embedding), template: toVector(p.template) });
     }
   }
   const todo = rows.filter((r) => !cached.has(r.path));
@@ -78,25 +94,30 @@ async function analysePhotos(root: string, rows: { path: string; identity: strin
     await Promise.all(Array.from({ length: pool.threads * 2 }, async () => {
       while (next < todo.length) {
         const row = todo[next++];
-        const analysis = await pool.analyze(fs.readFileSync(path.join(root, row.path)), ENROLLMENT_ANALYSIS);
+        const analysis = await pool.analyze(fs.readFileSync(path.join(root, row.path)), options);
         const verdict = judgeEnrollment(analysis);
         const main = analysis.faces[0];
         const photo: Photo = {
           ...row,
           embedding: main ? main.embedding : null,
+          template: main?.template ?? null,
           quality: main ? main.quality : null,
           enrollable: verdict.accepted,
           refusedFor: verdict.accepted ? [] : verdict.reasons,
         };
         cached.set(row.path, photo);
-        out.write(JSON.stringify({ ...photo, embedding: photo.embedding ? Array.from(photo.embedding) : null }) + '\n');
+        const toList = (v: Float32Array | null) => (v ? Array.from(v) : null);
+        out.write(JSON.stringify({ ...photo, embedding: toList(photo.embedding), template: toList(photo.template) }) + '\n');
         if (++done % 500 === 0) process.stderr.write(`analysed ${done}/${todo.length}\n`);
       }
     }));
     out.end();
     await pool.dispose();
   }
-  return rows.map((r) => cached.get(r.path)!);
+  return rows.map((r) => {
+    const p = cached.get(r.path)!;
+    return { ...p, template: variant.jitteredTemplates ? p.template : p.embedding };
+  });
 }
 
 // ---- the protocol ----
@@ -177,7 +198,7 @@ async function enroll(gallery: Map<string, Photo[]>): Promise<{ registry: Regist
   const registry = await createRegistry({ dataDir: dir, modelId: EMBEDDING_MODEL.id, dim: EMBEDDING_MODEL.dim });
   const idOf = new Map<string, string>();
   for (const [identity, photos] of gallery) {
-    const { person } = await registry.addPerson({ name: identity }, photos.map((p) => ({ embedding: p.embedding!, modelId: EMBEDDING_MODEL.id, quality: p.quality!.score, source: 'api' as const })));
+    const { person } = await registry.addPerson({ name: identity }, photos.map((p) => ({ embedding: p.template!, modelId: EMBEDDING_MODEL.id, quality: p.quality!.score, source: 'api' as const })));
     idOf.set(identity, person.id);
   }
   return { registry, idOf, dir };
@@ -224,7 +245,7 @@ type Rule = 'best template' | 'centroid' | '+ normalised by template count' | '+
 const RULES: Rule[] = ['best template', 'centroid', '+ normalised by template count', '+ crowding', 'shipped (+ runners-up)'];
 
 function scoreByRule(rule: Rule, gallery: Map<string, Photo[]>, cal: OpenSetCalibration, photos: Photo[]): Outcome[] {
-  const people = [...gallery].map(([identity, ps]) => ({ identity, templates: ps.map((p) => p.embedding!), centre: centroid(ps.map((p) => p.embedding!)), crowding: null as number | null }));
+  const people = [...gallery].map(([identity, ps]) => ({ identity, templates: ps.map((p) => p.template!), centre: centroid(ps.map((p) => p.template!)), crowding: null as number | null }));
   const centres = people.map((p) => p.centre);
   if (rule === '+ crowding' || rule.startsWith('shipped')) for (const p of people) p.crowding = crowdingIn(p.centre, centres, cal.crowdingNeighbours);
   const variant: OpenSetCalibration = {
@@ -327,7 +348,7 @@ function fitPeople(people: Map<string, Photo[]>, keep: (identity: string) => boo
     .filter(([identity]) => keep(identity))
     .map(([identity, photos]) => {
       const withFace = photos.filter((p) => p.embedding);
-      return { identity, embeddings: withFace.map((p) => p.embedding!), weights: withFace.map((p) => p.quality!.score) };
+      return { identity, embeddings: withFace.map((p) => p.embedding!), templates: withFace.map((p) => p.template!), weights: withFace.map((p) => p.quality!.score) };
     })
     .filter((p) => p.embeddings.length > 0);
 }
@@ -361,12 +382,16 @@ async function main() {
   const flag = (name: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
   const root = path.resolve(flag('--dataset') ?? path.join(DATASETS_DIR, 'lfw-dev'));
   const targetFpir = Number(flag('--fpir') ?? 0.01);
+  const variant: Variant = {
+    mirrorLandmarks: (flag('--landmarks') ?? (DEFAULT_ANALYZE_OPTIONS.mirrorLandmarks ? 'mirror' : 'plain')) === 'mirror',
+    jitteredTemplates: (flag('--templates') ?? (ENROLLMENT_ANALYSIS.templateJitters?.length ? 'jittered' : 'plain')) === 'jittered',
+  };
   const rows = fs.readFileSync(path.join(root, 'people.csv'), 'utf8').split(/\r?\n/).slice(1).filter(Boolean).map((l) => {
     const [p, identity] = l.split(',');
     return { path: p, identity };
   });
   const t0 = performance.now();
-  const photos = await analysePhotos(root, rows);
+  const photos = await analysePhotos(root, rows, variant);
   const people = byIdentity(photos);
 
   let calibration = EMBEDDING_MODEL.openSet;
@@ -398,6 +423,7 @@ async function main() {
 
   const report = {
     model: EMBEDDING_MODEL.id,
+    variant,
     dataset: root,
     targetFpir,
     calibration: calibration.source,
@@ -420,7 +446,7 @@ async function main() {
 
   const s = report.shipped;
   appendToBenchmarks(`bench:openset, ${path.basename(root)}/people.csv, target FPIR ${targetFpir}`, [
-    `Command: \`npm run bench:openset${args.length ? ` -- ${args.join(' ')}` : ''}\` (model \`${EMBEDDING_MODEL.id}\`; calibration: ${calibration.source})`,
+    `Command: \`npm run bench:openset${args.length ? ` -- ${args.join(' ')}` : ''}\` (model \`${EMBEDDING_MODEL.id}\`; landmarks ${variant.mirrorLandmarks ? 'averaged with the mirror image' : 'plain'}; enrolled templates ${variant.jitteredTemplates ? 'jittered' : 'plain'}; calibration: ${calibration.source})`,
     '',
     '| rule | enrolled | people | mated searches | strangers | TPIR | misidentified | FPIR |',
     '|---|---|---|---|---|---|---|---|',
