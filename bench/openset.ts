@@ -354,11 +354,20 @@ function fitPeople(people: Map<string, Photo[]>, keep: (identity: string) => boo
     .filter((p) => p.embeddings.length > 0);
 }
 
-/** Stable half of the people: FNV-1a of the name (split 0), or of the name salted with the split number. */
+/**
+ * Stable half of the people: FNV-1a of the name (split 0), or of the name salted with the split
+ * number and mixed (FNV-1a's lowest bit is the parity of the characters' lowest bits, so a salt
+ * alone would give the same halves or their swap).
+ */
 function half(identity: string, split = 0): 0 | 1 {
   const key = split ? `${split}:${identity}` : identity;
   let h = 0x811c9dc5;
   for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+  if (split) {
+    h ^= h >>> 16;
+    h = Math.imul(h, 0x85ebca6b);
+    h ^= h >>> 13;
+  }
   return ((h >>> 0) % 2) as 0 | 1;
 }
 
