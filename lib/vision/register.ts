@@ -79,8 +79,8 @@ export const TEMPLATE_JITTERS: readonly ChipJitter[] = [
  * The analysis options the enrollment gate judges (flip-averaged embeddings, enrollment
  * thresholds). Without `templateJitters`: jittered templates lowered FNIR at FPIR 1% on every
  * held-out half (1.7 points on average over 8) but raised the cross-validated TPIR at the
- * shipped point by only 0.4, within noise, for ~70 ms per enrolled face (docs/models.md,
- * "Per-frame evidence"). To enrol them, add `templateJitters: TEMPLATE_JITTERS` here and refit
+ * shipped point by only 0.4 (0.9 together with mirrored landmarks), within noise, for ~70 ms per
+ * enrolled face (docs/models.md, "Per-frame evidence"). To enrol them, add `templateJitters: TEMPLATE_JITTERS` here and refit
  * the calibration (`npm run bench:openset -- --calibrate` then enrolls templates and searches
  * plain embeddings, as the product would).
  */
