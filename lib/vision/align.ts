@@ -68,6 +68,32 @@ const MEAN_FACE_Y = [
   0.778746, 0.785343, 0.778746, 0.784792, 0.824182, 0.831803, 0.824182,
 ];
 
+/**
+ * The 68-point (iBUG) layout seen in a mirror: point k of a mirrored face is point
+ * MIRRORED_POINT[k] of the face itself (jaw ends swap, eyes swap, the nose ridge stays).
+ */
+export const MIRRORED_POINT: readonly number[] = [
+  16, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0, // jaw
+  26, 25, 24, 23, 22, 21, 20, 19, 18, 17, // eyebrows
+  27, 28, 29, 30, 35, 34, 33, 32, 31, // nose ridge, nostrils
+  45, 44, 43, 42, 47, 46, 39, 38, 37, 36, 41, 40, // eyes
+  54, 53, 52, 51, 50, 49, 48, 59, 58, 57, 56, 55, // outer lips
+  64, 63, 62, 61, 60, 67, 66, 65, // inner lips
+];
+
+/**
+ * Averages landmarks found on a crop with those found on its mirror image (both in crop
+ * pixels, `widthPx` wide): each mirrored point is reflected back and renamed to the point it is
+ * on the face. Reflected about pixel centres (x -> widthPx - 1 - x), as `flipHorizontal` moves
+ * pixels: reflected as continuous coordinates (widthPx - x) they came out 1.0 crop pixel right
+ * of the plain points on average over the 35 fixture faces, with pixel centres 0.0.
+ */
+export function averageWithMirror(plain: Point[], mirrored: Point[], widthPx: number): Point[] {
+  const back: Point[] = new Array(plain.length);
+  mirrored.forEach((p, k) => { back[MIRRORED_POINT[k]] = { x: widthPx - 1 - p.x, y: p.y }; });
+  return plain.map((p, k) => ({ x: (p.x + back[k].x) / 2, y: (p.y + back[k].y) / 2 }));
+}
+
 export const CHIP_PADDING = 0.25;
 
 /** Transform from chip pixels (the embedder's input) to image pixels that puts the 68 landmarks on dlib's mean face. */
@@ -83,6 +109,40 @@ export function dlibChipTransform(landmarks68: Point[], sizePx = EMBEDDER.inputP
     imagePoints.push(landmarks68[i]);
   }
   return fitSimilarity(chipPoints, imagePoints);
+}
+
+/**
+ * A small change of a chip's framing, as dlib's `jitter_image` makes them to train and to
+ * average descriptors (`num_jitters`): rotation about the chip centre, shift as a share of the
+ * chip side, and zoom (above 1 shows more around the face).
+ */
+export interface ChipJitter {
+  rotationDeg: number;
+  shiftX: number;
+  shiftY: number;
+  zoom: number;
+}
+
+/**
+ * Chip transform with `jitter` applied first (chip pixels -> jittered chip pixels -> image).
+ * The chip is resampled from the image, so a zoomed-out chip shows more face, not black borders.
+ */
+export function jitterChipTransform(chipToImage: Similarity, jitter: ChipJitter, sizePx = EMBEDDER.inputPx): Similarity {
+  const angle = (jitter.rotationDeg * Math.PI) / 180;
+  // As complex numbers: J(z) = m z + k, about the centre c; then T(J(z)) = (mT m) z + (mT k + kT).
+  const m = { re: jitter.zoom * Math.cos(angle), im: jitter.zoom * Math.sin(angle) };
+  const c = (sizePx - 1) / 2;
+  const k = {
+    re: c - (m.re * c - m.im * c) + jitter.shiftX * sizePx,
+    im: c - (m.im * c + m.re * c) + jitter.shiftY * sizePx,
+  };
+  const { a, b, tx, ty } = chipToImage;
+  return {
+    a: a * m.re - b * m.im,
+    b: a * m.im + b * m.re,
+    tx: a * k.re - b * k.im + tx,
+    ty: b * k.re + a * k.im + ty,
+  };
 }
 
 /**

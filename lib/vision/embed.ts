@@ -29,3 +29,17 @@ export async function embedChips(nets: FaceNets, chips: RgbImage[], flip: boolea
   }
   return out;
 }
+
+/**
+ * One template per face from several framings of it (each flip-averaged): the unit mean of
+ * their embeddings. `chipSets[i]` are face i's chips; all go through the network in one batch.
+ */
+export async function embedTemplates(nets: FaceNets, chipSets: RgbImage[][]): Promise<Float32Array[]> {
+  const flat = await embedChips(nets, chipSets.flat(), true);
+  let at = 0;
+  return chipSets.map((set) => {
+    const sum = new Float32Array(EMBEDDER.dim);
+    for (let c = 0; c < set.length; c++, at++) for (let d = 0; d < sum.length; d++) sum[d] += flat[at][d];
+    return l2Normalize(sum);
+  });
+}

@@ -18,8 +18,10 @@ import { normalizedScore, rankCandidates, trackEvidence, type FrameEvidence, typ
 
 export interface FitPerson {
   identity: string;
-  /** Unit embeddings of the person's photos, in a fixed order (the first ones are "enrolled"). */
+  /** Unit embeddings of the person's photos, in a fixed order (the first ones are "enrolled"), as searched. */
   embeddings: Float32Array[];
+  /** The same photos as enrollment makes their templates, when it differs from a search's embedding. */
+  templates?: Float32Array[];
   /** Quality score (0..1) of each photo: the frame weight of tracks. */
   weights: number[];
 }
@@ -78,6 +80,11 @@ export function centroid(vectors: Float32Array[]): Float32Array {
   return l2Normalize(sum);
 }
 
+/** A person's photos as the gallery holds them. */
+function enrolled(person: FitPerson): Float32Array[] {
+  return person.templates ?? person.embeddings;
+}
+
 /** Fisher-Yates sample of `k` distinct indices below `n`. */
 function sample(n: number, k: number, random: () => number): number[] {
   const idx = Array.from({ length: n }, (_, i) => i);
@@ -98,7 +105,7 @@ export function impostorStatistics(people: FitPerson[], maxTemplates: number, ra
       stats.push(stats[stats.length - 1]);
       continue;
     }
-    const centroids = new Map(owners.map((i) => [i, centroid(people[i].embeddings.slice(0, k))]));
+    const centroids = new Map(owners.map((i) => [i, centroid(enrolled(people[i]).slice(0, k))]));
     let sum = 0, sumSq = 0, n = 0;
     for (let t = 0; t < pairs; t++) {
       const photo = photos[Math.floor(random() * photos.length)];
@@ -129,7 +136,7 @@ interface SimulatedPerson {
 
 /** A simulated gallery: `members` enrolled with their first `templates` photos, crowding as the registry computes it. */
 function simulatedGallery(people: FitPerson[], members: number[], templates: number, neighbours: number): SimulatedPerson[] {
-  const gallery = members.map((i) => ({ id: String(i), vector: centroid(people[i].embeddings.slice(0, templates)), templates, crowding: null as number | null }));
+  const gallery = members.map((i) => ({ id: String(i), vector: centroid(enrolled(people[i]).slice(0, templates)), templates, crowding: null as number | null }));
   const vectors = gallery.map((g) => g.vector);
   for (const g of gallery) g.crowding = crowdingIn(g.vector, vectors, neighbours);
   return gallery;

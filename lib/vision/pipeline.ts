@@ -3,9 +3,9 @@
  * stages over a shared context, each stage timed. An instance owns its models (`load()`,
  * `dispose()`); several faces in one image go through each network as one batch.
  */
-import { applySimilarity, dlibChipTransform, landmarkBox, squareCropTransform, warpImage } from './align';
+import { applySimilarity, averageWithMirror, dlibChipTransform, flipHorizontal, jitterChipTransform, landmarkBox, squareCropTransform, warpImage, type ChipJitter, type Similarity } from './align';
 import { DEFAULT_DETECTOR_OPTIONS, detectFaces, type DetectorOptions, type FaceDetector } from './detect';
-import { embedChips, type FaceNets } from './embed';
+import { embedChips, embedTemplates, type FaceNets } from './embed';
 import { DEFAULT_ONNX_SETTINGS, OnnxDetector, OnnxFaceNets, type OnnxLoadReport, type OnnxSettings } from './onnx-nets';
 import { decodeImage, DEFAULT_DECODE_LIMITS, type DecodeLimits } from './image';
 import { EMBEDDER, LANDMARKS } from './models';
@@ -20,6 +20,14 @@ export interface AnalyzeOptions {
   quality: QualityThresholds;
   /** Analyse at most this many faces (the largest). */
   maxFaces: number;
+  /** Average the landmarks found on the crop with those found on its mirror image. */
+  mirrorLandmarks: boolean;
+  /**
+   * Besides each face's embedding, a template: the unit mean of the embeddings of the chip and
+   * of these re-framings of it (none: no template). Enrollment only; it costs a network run
+   * per framing.
+   */
+  templateJitters: readonly ChipJitter[];
 }
 
 export const DEFAULT_ANALYZE_OPTIONS: AnalyzeOptions = {
@@ -27,6 +35,8 @@ export const DEFAULT_ANALYZE_OPTIONS: AnalyzeOptions = {
   keepChips: false,
   quality: RECOGNITION_QUALITY,
   maxFaces: 20,
+  mirrorLandmarks: false,
+  templateJitters: [],
 };
 
 /**
@@ -55,8 +65,11 @@ interface Context {
   options: AnalyzeOptions;
   detections: Detection[];
   landmarks: Point[][];
+  /** Chip pixels -> image pixels, per face. */
+  chipTransforms: Similarity[];
   chips: RgbImage[];
   embeddings: Float32Array[];
+  templates: Float32Array[];
   qualities: FaceQuality[];
 }
 
@@ -157,23 +170,28 @@ export class FacePipeline {
       const boxes = ctx.detections.map((d) => landmarkBox(d.box));
       const transforms = boxes.map((b) => squareCropTransform(b, LANDMARKS.inputPx));
       const crops = boxes.map((b, i) => warpImage(ctx.image, transforms[i], LANDMARKS.inputPx, b));
-      const rel = await this.nets.landmarks(crops);
+      const mirror = ctx.options.mirrorLandmarks;
+      const rel = await this.nets.landmarks(mirror ? [...crops, ...crops.map(flipHorizontal)] : crops);
       const { points, inputPx } = LANDMARKS;
+      // Crop pixels of crop i's points (crop n + i is its mirror image).
+      const cropPoints = (i: number): Point[] =>
+        Array.from({ length: points }, (_, k) => ({ x: rel[(i * points + k) * 2] * inputPx, y: rel[(i * points + k) * 2 + 1] * inputPx }));
       ctx.landmarks = transforms.map((t, i) => {
-        const pts: Point[] = [];
-        for (let k = 0; k < points; k++) {
-          const u = rel[(i * points + k) * 2] * inputPx;
-          const v = rel[(i * points + k) * 2 + 1] * inputPx;
-          pts.push(applySimilarity(t, { x: u, y: v }));
-        }
-        return pts;
+        const pts = mirror ? averageWithMirror(cropPoints(i), cropPoints(crops.length + i), inputPx) : cropPoints(i);
+        return pts.map((p) => applySimilarity(t, p));
       });
     }],
     ['align', (ctx) => {
-      ctx.chips = ctx.landmarks.map((pts) => warpImage(ctx.image, dlibChipTransform(pts), EMBEDDER.inputPx));
+      ctx.chipTransforms = ctx.landmarks.map((pts) => dlibChipTransform(pts));
+      ctx.chips = ctx.chipTransforms.map((t) => warpImage(ctx.image, t, EMBEDDER.inputPx));
     }],
     ['embed', async (ctx) => {
       ctx.embeddings = await embedChips(this.nets, ctx.chips, ctx.options.flip);
+      const jitters = ctx.options.templateJitters;
+      if (jitters.length) {
+        const sets = ctx.chipTransforms.map((t, i) => [ctx.chips[i], ...jitters.map((j) => warpImage(ctx.image, jitterChipTransform(t, j), EMBEDDER.inputPx))]);
+        ctx.templates = await embedTemplates(this.nets, sets);
+      }
     }],
     ['quality', (ctx) => {
       ctx.qualities = ctx.landmarks.map((pts, i) =>
@@ -215,7 +233,7 @@ export class FacePipeline {
     const ctx: Context = {
       image,
       options: { ...DEFAULT_ANALYZE_OPTIONS, ...options },
-      detections: [], landmarks: [], chips: [], embeddings: [], qualities: [],
+      detections: [], landmarks: [], chipTransforms: [], chips: [], embeddings: [], templates: [], qualities: [],
     };
     const timings: StageTimings = { total: 0 };
     for (const [name, stage] of this.stages) {
@@ -233,6 +251,7 @@ export class FacePipeline {
       landmarks: ctx.landmarks[i].map((p) => ({ x: p.x * toOriginal, y: p.y * toOriginal })),
       quality: ctx.qualities[i],
       embedding: ctx.embeddings[i],
+      ...(ctx.templates.length ? { template: ctx.templates[i] } : {}),
       ...(ctx.options.keepChips ? { chip: ctx.chips[i] } : {}),
     }));
     return { faces, width: image.originalWidth, height: image.originalHeight, timings };

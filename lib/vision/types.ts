@@ -77,6 +77,8 @@ export interface FaceAnalysis {
   quality: FaceQuality;
   /** L2-normalised embedding of the aligned chip. */
   embedding: Float32Array;
+  /** Enrollment's template when asked for (`templateJitters`): the unit mean over re-framed chips. */
+  template?: Float32Array;
   /** The aligned 150x150 chip, kept only when asked for (privacy by default). */
   chip?: RgbImage;
 }

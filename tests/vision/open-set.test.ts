@@ -145,4 +145,16 @@ describe('fitOpenSet on synthetic people', () => {
     expect(named).toBeGreaterThan(0.05);
     expect(named).toBeLessThan(0.15);
   });
+
+  it('enrolls the templates it is given and searches with the embeddings, as enrollment and recognition differ', () => {
+    // Templates pulled half way to the population's mean: strangers come closer to every
+    // enrolled person, so the impostor statistics the fit measures must rise.
+    const people = population(3, 300);
+    const mean = centroid(people.flatMap((p) => p.embeddings));
+    const pulled: FitPerson[] = people.map((p) => ({ ...p, templates: p.embeddings.map((e) => centroid([e, mean])) }));
+    const options = { modelId: 'synthetic', source: 'test', galleryPeople: [1, 20], fpir: [0.1, 0.01], searchesPerSize: 2000, maxTrackFrames: 2 };
+    const plain = fitOpenSet(people, options);
+    const asEnrolled = fitOpenSet(pulled, options);
+    expect(asEnrolled.impostorByTemplates[0].mean).toBeGreaterThan(plain.impostorByTemplates[0].mean + 0.05);
+  });
 });
