@@ -8,7 +8,7 @@
  * as the crowd. Searches go through the product's `identify` / `identifyTrack` against an
  * in-memory gallery of one template per person (crowding as the registry computes it).
  *
- * Reads the embeddings `npm run bench:openset` caches (bench/.cache/openset-<model>-*-<dataset>.jsonl):
+ * Reads the embeddings `npm run bench:openset` caches (bench/.cache/openset-<model>-*-landmarks-plain-<dataset>.jsonl):
  * run that first. Reports, at the target FPIR:
  * - in-sample: the shipped score-level rule (judgeTrack, trackBars) and the fused probe with the
  *   shipped fused-track bars, on everyone;
@@ -42,11 +42,15 @@ interface Photo {
   enrollable: boolean;
 }
 
-/** The newest embedding cache of bench:openset for this model and dataset. */
+/**
+ * The newest embedding cache of bench:openset for this model and dataset, with the landmarks
+ * the product uses (plain: bench:openset also caches a `--landmarks mirror` study variant).
+ */
 function loadPhotos(dataset: string): Map<string, Photo[]> {
   const dir = path.join(__dirname, '.cache');
-  const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.startsWith(`openset-${EMBEDDING_MODEL.id}-`) && f.endsWith(`-${dataset}.jsonl`)) : [];
-  if (!files.length) throw new Error(`no bench/.cache/openset-${EMBEDDING_MODEL.id}-*-${dataset}.jsonl: run npm run bench:openset first`);
+  const suffix = `-landmarks-plain-${dataset}.jsonl`;
+  const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.startsWith(`openset-${EMBEDDING_MODEL.id}-`) && f.endsWith(suffix)) : [];
+  if (!files.length) throw new Error(`no bench/.cache/openset-${EMBEDDING_MODEL.id}-*${suffix}: run npm run bench:openset first`);
   const file = files.map((f) => path.join(dir, f)).sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs)[0];
   const people = new Map<string, Photo[]>();
   for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
