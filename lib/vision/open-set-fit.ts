@@ -80,13 +80,13 @@ export function centroid(vectors: Float32Array[]): Float32Array {
   return l2Normalize(sum);
 }
 
-/** A person's photos as the gallery holds them. */
-function enrolled(person: FitPerson): Float32Array[] {
+/** A person's photos as the gallery holds them (enrollment templates where given). */
+export function enrolled(person: FitPerson): Float32Array[] {
   return person.templates ?? person.embeddings;
 }
 
 /** Fisher-Yates sample of `k` distinct indices below `n`. */
-function sample(n: number, k: number, random: () => number): number[] {
+export function sample(n: number, k: number, random: () => number): number[] {
   const idx = Array.from({ length: n }, (_, i) => i);
   for (let i = 0; i < k; i++) {
     const j = i + Math.floor(random() * (n - i));

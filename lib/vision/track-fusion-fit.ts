@@ -14,7 +14,7 @@
  */
 import { cosineSimilarity, thresholdAtFmr } from './match';
 import { rankCandidates, type OpenSetCalibration, type PersonScore } from './open-set';
-import { crowdingIn, FIT_DEFAULTS, seededRandom, type FitPerson } from './open-set-fit';
+import { crowdingIn, enrolled, FIT_DEFAULTS, sample, seededRandom, type FitPerson } from './open-set-fit';
 import { CANDIDATES } from './recognize';
 import { fuseEmbeddings, type TrackCalibration } from './track-fusion';
 
@@ -39,14 +39,14 @@ export const TRACK_FIT_DEFAULTS: Omit<TrackFitOptions, 'modelId' | 'source'> = {
   seed: 20261203,
 };
 
-/** A simulated gallery: each member's first photo as their one template, crowding as the registry computes it. */
+/** A simulated gallery: each member's first photo (its enrollment template where given) as their one template, crowding as the registry computes it. */
 interface SimulatedGallery {
   vectors: Float32Array[];
   crowding: (number | null)[];
 }
 
 function simulatedGallery(people: FitPerson[], members: number[], neighbours: number): SimulatedGallery {
-  const vectors = members.map((i) => people[i].embeddings[0]);
+  const vectors = members.map((i) => enrolled(people[i])[0]);
   return { vectors, crowding: vectors.map((v) => crowdingIn(v, vectors, neighbours)) };
 }
 
@@ -68,16 +68,6 @@ function searchGallery(gallery: SimulatedGallery, probe: Float32Array, k: number
 function fusedScore(cal: OpenSetCalibration, gallery: SimulatedGallery, photos: Float32Array[]): number {
   const [best] = rankCandidates(cal, searchGallery(gallery, fuseEmbeddings(photos), Math.max(CANDIDATES, cal.runnersUp + 1)));
   return best.score;
-}
-
-/** Fisher-Yates sample of `k` distinct indices below `n`. */
-function sample(n: number, k: number, random: () => number): number[] {
-  const idx = Array.from({ length: n }, (_, i) => i);
-  for (let i = 0; i < k; i++) {
-    const j = i + Math.floor(random() * (n - i));
-    [idx[i], idx[j]] = [idx[j], idx[i]];
-  }
-  return idx.slice(0, k);
 }
 
 /**
