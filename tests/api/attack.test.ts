@@ -18,6 +18,7 @@ const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
 /** Who may call each route: written here from docs/api.md, independently of the server's code. */
 const ACCESS: Record<string, 'none' | 'recognize' | 'enroll' | 'admin' | 'metrics'> = {
   '/api/v1/recognize': 'recognize',
+  '/api/v1/recognize/track': 'recognize',
   '/api/v1/verify': 'recognize',
   '/api/v1/detect': 'recognize',
   '/api/v1/people': 'enroll',
