@@ -183,6 +183,14 @@ export interface SecondLookOptions {
   separate: boolean;
 }
 
+/**
+ * Most second looks (window sets) one image gets: each is a detector call (~5-10 ms), and BlazeFace
+ * keeps up to `maxFaces` candidates from a score of 0.2, so a cluttered frame could otherwise cost
+ * dozens of calls on the live path. The most any image of multi-face, no-face, fr-examples,
+ * stock-portraits or bbt-cast needed was 8 (human_group-1); a no-face image needed 5.
+ */
+export const MAX_SECOND_LOOKS = 12;
+
 export const DEFAULT_SECOND_LOOK: SecondLookOptions = { zoom: 3, maxBoxShare: 1 / 8, agreeZooms: [], minSameIou: 0.3, confirm: true, separate: true };
 
 /** The verified faces in a window `zoom` times the box's side around it, in image pixels. */
@@ -196,10 +204,9 @@ async function facesInWindow(detector: FaceDetector, image: RgbImage, box: Box, 
 
 /**
  * The faces a second look finds around a box (the `look.zoom` window's, each also found by every
- * `look.agreeZooms` window), in image pixels; none for a box larger than `look.maxBoxShare` of its square.
+ * `look.agreeZooms` window), in image pixels.
  */
-async function facesAround(detector: FaceDetector, image: RgbImage, box: Box, squareSide: number, look: SecondLookOptions): Promise<Detection[]> {
-  if (Math.max(box.width, box.height) > look.maxBoxShare * squareSide) return [];
+async function facesAround(detector: FaceDetector, image: RgbImage, box: Box, look: SecondLookOptions): Promise<Detection[]> {
   let faces = await facesInWindow(detector, image, box, look.zoom);
   for (const zoom of look.agreeZooms) {
     if (!faces.length) break;
@@ -234,7 +241,14 @@ export async function detectFaces(detector: FaceDetector, image: RgbImage, look:
     found.push(...out.faces.map(toImage));
     doubtful.push(...out.doubtful.map(toImage).filter((d) => d.face.box.width > 0 && d.face.box.height > 0));
   }
-  const around = (f: Found) => (look.zoom > 0 ? facesAround(detector, image, f.face.box, squares[f.square].side, look) : Promise.resolve([]));
+  // A second look only for boxes up to `look.maxBoxShare` of their square, at most MAX_SECOND_LOOKS per image.
+  let looks = 0;
+  const around = async (f: Found): Promise<Detection[]> => {
+    const small = Math.max(f.face.box.width, f.face.box.height) <= look.maxBoxShare * squares[f.square].side;
+    if (look.zoom <= 0 || !small || looks >= MAX_SECOND_LOOKS) return [];
+    looks++;
+    return facesAround(detector, image, f.face.box, look);
+  };
 
   // A candidate the verification rejected is a face when it is found, verified, at the same
   // place in a closer view. One at the place of a face already found is that face seen again.

@@ -1,4 +1,4 @@
-import { DEFAULT_SECOND_LOOK, detectFaces, detectionSquares, mergeDetections, type DetectorOutput, type FaceDetector } from '@/lib/vision/detect';
+import { DEFAULT_SECOND_LOOK, detectFaces, MAX_SECOND_LOOKS, detectionSquares, mergeDetections, type DetectorOutput, type FaceDetector } from '@/lib/vision/detect';
 import type { Box, Detection, RgbImage } from '@/lib/vision/types';
 
 describe('detectionSquares', () => {
@@ -102,5 +102,22 @@ describe('detectFaces: a second look at a doubtful candidate', () => {
     const detector = new SmallPatchDetector(1000);
     await detectFaces(detector, greyWithPatch(1000, 1000, { x: 300, y: 300, width: 400, height: 400 }));
     expect(detector.inputs).toHaveLength(1);
+  });
+});
+
+describe('detectFaces: the second look is bounded', () => {
+  it('looks again at no more than MAX_SECOND_LOOKS places of a cluttered image', async () => {
+    // A frame where the detector doubts 30 small places and no closer view confirms any.
+    const clutter = Array.from({ length: 30 }, (_, i): Detection => ({ box: { x: 20 + (i % 6) * 100, y: 20 + Math.floor(i / 6) * 90, width: 40, height: 40 }, score: 0.3, detectorScore: 0.3 }));
+    const inputs: number[] = [];
+    const detector: FaceDetector = {
+      detect: async (image) => {
+        inputs.push(image.width);
+        return image.width === 640 ? { faces: [], doubtful: clutter } : { faces: [], doubtful: [] };
+      },
+    };
+    expect(await detectFaces(detector, { data: new Uint8Array(640 * 480 * 3), width: 640, height: 480 })).toEqual([]);
+    expect(inputs).toHaveLength(1 + MAX_SECOND_LOOKS);
+    expect(inputs.slice(1).every((w) => w === 120)).toBe(true);
   });
 });
