@@ -79,8 +79,15 @@ export function trackTargetFpir(targetFpir: number, frames: number): number {
  * 0.22 below it, where the tail of the simulated stranger tracks is thin, and the floor holds).
  */
 export function fusedTrackThreshold(cal: OpenSetCalibration, tracks: TrackCalibration, people: number, targetFpir: number, frames: number): number {
-  const trackBar = openSetThreshold(asFrameCalibration(cal, tracks, frames), people, trackTargetFpir(targetFpir, frames));
-  return Math.max(trackBar, openSetThreshold(cal, people, targetFpir));
+  return fusedBars(cal, tracks, people, targetFpir, frames).bar;
+}
+
+/** The fused-track table for `frames` frames, the target it is read at, its bar, and the bar with the floor. */
+function fusedBars(cal: OpenSetCalibration, tracks: TrackCalibration, people: number, targetFpir: number, frames: number) {
+  const table = asFrameCalibration(cal, tracks, frames);
+  const trackFpir = trackTargetFpir(targetFpir, frames);
+  const tableBar = openSetThreshold(table, people, trackFpir);
+  return { table, trackFpir, tableBar, bar: Math.max(tableBar, openSetThreshold(cal, people, targetFpir)) };
 }
 
 /**
@@ -94,14 +101,8 @@ export function judgeFusedTrack(
   candidates: PersonScore[],
   opts: { galleryPeople: number; targetFpir: number; frames: number },
 ): IdentityDecision {
-  const table = asFrameCalibration(cal, tracks, opts.frames);
-  const trackFpir = trackTargetFpir(opts.targetFpir, opts.frames);
-  const floor = fusedTrackThreshold(cal, tracks, opts.galleryPeople, opts.targetFpir, opts.frames);
-  return decideIdentity(table, candidates, {
-    galleryPeople: opts.galleryPeople,
-    targetFpir: trackFpir,
-    barOffset: floor - openSetThreshold(table, opts.galleryPeople, trackFpir),
-  });
+  const { table, trackFpir, tableBar, bar } = fusedBars(cal, tracks, opts.galleryPeople, opts.targetFpir, opts.frames);
+  return decideIdentity(table, candidates, { galleryPeople: opts.galleryPeople, targetFpir: trackFpir, barOffset: bar - tableBar });
 }
 
 /** Names a track from its frames' unit embeddings: fused, searched in the gallery, judged for that many frames. */

@@ -110,9 +110,9 @@ export interface TrackerOptions {
   /** Frames (evidence tokens) a track keeps: what one /recognize/track request takes. */
   maxFrames: number;
   /**
-   * A track not yet named asks at most this often (ms): every fused request counts against the
-   * caller's rate limit like a frame, and a page answered 10 times a second with two strangers in
-   * view would otherwise triple its request rate.
+   * A track not yet named asks at most this often (ms): a page answered 10 times a second with two
+   * strangers in view would otherwise triple its request rate (the questions have a rate-limit
+   * bucket of their own on the server, so they never cost frames, but they still cost requests).
    */
   askIntervalMs: number;
   /** A named track's fused verdict is asked again at most this often (ms). */
