@@ -1,5 +1,5 @@
 /**
- * L2 normalisation, the one copy: the vision pipeline normalises the embeddings it makes, the
+ * L2 normalisation and the unit mean, one copy each: the vision pipeline normalises the embeddings it makes, the
  * registry the ones it stores and the queries it searches with, and they must agree to the
  * last bit (a stored template is compared with a probe by dot product). A leaf module: it
  * imports nothing, so lib/registry and lib/vision (and the browser) may all use it.
@@ -27,4 +27,19 @@ export function l2NormalizeInto(v: ArrayLike<number>, out: Writable, minNorm = 0
 export function l2Normalize(v: Float32Array): Float32Array {
   if (!l2NormalizeInto(v, v)) throw new Error('cannot normalise a zero or non-finite vector');
   return v;
+}
+
+/**
+ * The unit-length mean of vectors of one length (a person's centroid, a track's fused probe, a
+ * template over several framings), summed in float64; null for no vectors or vectors that cancel out.
+ */
+export function unitMean(vectors: readonly ArrayLike<number>[]): Float32Array | null {
+  if (vectors.length === 0) return null;
+  const sum = new Float64Array(vectors[0].length);
+  for (const v of vectors) {
+    if (v.length !== sum.length) throw new Error('unitMean: vectors of different lengths');
+    for (let j = 0; j < sum.length; j++) sum[j] += v[j];
+  }
+  const out = new Float32Array(sum.length);
+  return l2NormalizeInto(sum, out, 1e-6) ? out : null;
 }

@@ -4,7 +4,7 @@
  * removes some left/right asymmetry of pose and lighting (measured: docs/models.md).
  */
 import { flipHorizontal } from './align';
-import { l2Normalize } from '../math/vector';
+import { l2Normalize, unitMean } from '../math/vector';
 import { EMBEDDER } from './models';
 import type { RgbImage } from './types';
 
@@ -37,9 +37,5 @@ export async function embedChips(nets: FaceNets, chips: RgbImage[], flip: boolea
 export async function embedTemplates(nets: FaceNets, chipSets: RgbImage[][]): Promise<Float32Array[]> {
   const flat = await embedChips(nets, chipSets.flat(), true);
   let at = 0;
-  return chipSets.map((set) => {
-    const sum = new Float32Array(EMBEDDER.dim);
-    for (let c = 0; c < set.length; c++, at++) for (let d = 0; d < sum.length; d++) sum[d] += flat[at][d];
-    return l2Normalize(sum);
-  });
+  return chipSets.map((set) => unitMean(flat.slice(at, (at += set.length)))!);
 }

@@ -12,7 +12,7 @@
  * outsiders are the same few thousand people in every draw, so the smallest FPIRs at the largest
  * galleries rest on a few distinct people: that corner of the table is the least certain.
  */
-import { l2Normalize } from '../math/vector';
+import { unitMean } from '../math/vector';
 import { cosineSimilarity, thresholdAtFmr } from './match';
 import { normalizedScore, rankCandidates, trackEvidence, type FrameEvidence, type OpenSetCalibration, type PersonScore } from './open-set';
 
@@ -73,11 +73,11 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-/** The unit mean of unit vectors: a person's centroid, as the registry keeps it. */
+/** The unit mean of unit vectors: a person's centroid, as the registry keeps it (float64 sums). */
 export function centroid(vectors: Float32Array[]): Float32Array {
-  const sum = new Float32Array(vectors[0].length);
-  for (const v of vectors) for (let j = 0; j < sum.length; j++) sum[j] += v[j];
-  return l2Normalize(sum);
+  const c = unitMean(vectors);
+  if (!c) throw new Error('centroid: no vectors, or vectors that cancel out');
+  return c;
 }
 
 /** A person's photos as the gallery holds them (enrollment templates where given). */

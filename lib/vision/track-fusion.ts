@@ -12,7 +12,7 @@
  * 3-photo tracks in-sample (score-level rules: 84-88%); cross-validated figures in
  * docs/models.md, "Tracks".
  */
-import { l2NormalizeInto } from '../math/vector';
+import { unitMean } from '../math/vector';
 import { decideIdentity, openSetThreshold, TRACK_FPIR_SHARE, type IdentityDecision, type OpenSetCalibration, type PersonScore } from './open-set';
 import { CANDIDATES, type Gallery, type OperatingPoint } from './recognize';
 
@@ -40,13 +40,8 @@ export interface TrackCalibration {
  */
 export function fuseEmbeddings(embeddings: Float32Array[]): Float32Array {
   if (embeddings.length === 0) throw new Error('fuseEmbeddings: no frames');
-  const sum = new Float64Array(embeddings[0].length);
-  for (const e of embeddings) {
-    if (e.length !== sum.length) throw new Error('fuseEmbeddings: embeddings of different lengths');
-    for (let j = 0; j < sum.length; j++) sum[j] += e[j];
-  }
-  const fused = new Float32Array(sum.length);
-  if (!l2NormalizeInto(sum, fused, 1e-6)) throw new Error('fuseEmbeddings: the frames cancel out');
+  const fused = unitMean(embeddings); // throws for vectors of different lengths
+  if (!fused) throw new Error('fuseEmbeddings: the frames cancel out');
   return fused;
 }
 

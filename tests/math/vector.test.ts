@@ -1,5 +1,5 @@
-/** The one L2 normalisation, as the pipeline, the registry and the search index use it. */
-import { l2Normalize, l2NormalizeInto } from '@/lib/math/vector';
+/** The one L2 normalisation and unit mean, as the pipeline, the registry, the search index and the fits use them. */
+import { l2Normalize, l2NormalizeInto, unitMean } from '@/lib/math/vector';
 
 describe('L2 normalisation', () => {
   it('normalises to unit length in place and refuses a zero vector', () => {
@@ -25,5 +25,20 @@ describe('L2 normalisation', () => {
     expect(l2NormalizeInto([1e-13, 0], out, 1e-12)).toBe(false);
     expect(l2NormalizeInto([1e-13, 0], out)).toBe(true);
     expect(out[0]).toBe(1);
+  });
+});
+
+describe('unitMean', () => {
+  it('is the normalised sum of the vectors, in any order; one vector is itself', () => {
+    const a = Float32Array.from([1, 0, 0]), b = Float32Array.from([0, 1, 0]);
+    expect(Array.from(unitMean([a, b])!)).toEqual([Math.SQRT1_2, Math.SQRT1_2, 0].map(Math.fround));
+    expect(unitMean([b, a])).toEqual(unitMean([a, b]));
+    expect(unitMean([a])).toEqual(a);
+  });
+
+  it('answers null for no vectors or vectors that cancel out, and refuses mixed lengths', () => {
+    expect(unitMean([])).toBeNull();
+    expect(unitMean([Float32Array.from([1, 0]), Float32Array.from([-1, 0])])).toBeNull();
+    expect(() => unitMean([Float32Array.from([1, 0]), Float32Array.from([1, 0, 0])])).toThrow(/different lengths/);
   });
 });
