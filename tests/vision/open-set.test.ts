@@ -81,7 +81,14 @@ describe('decideIdentity', () => {
   });
 
   it('ranks by the normalised score, not the raw similarity', () => {
-    const [best] = rankCandidates(cal, [person('three', 0.9, 3), person('one', 0.895, 1)]);
+    // Strangers score higher against a 3-photo centroid, so 'three' is more similar in raw terms
+    // yet less far above its own impostors than 'one'.
+    const [one, three] = [cal.impostorByTemplates[0], cal.impostorByTemplates[2]];
+    expect(three.mean).toBeGreaterThan(one.mean);
+    const oneSim = one.mean + 2 * one.std;
+    const threeSim = Math.max(oneSim + 0.001, three.mean + 1.9 * three.std);
+    expect(normalizedScore(cal, person('three', threeSim, 3))).toBeLessThan(normalizedScore(cal, person('one', oneSim, 1)));
+    const [best] = rankCandidates(cal, [person('three', threeSim, 3), person('one', oneSim, 1)]);
     expect(best.person.personId).toBe('one');
   });
 });

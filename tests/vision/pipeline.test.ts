@@ -45,18 +45,20 @@ describe('FacePipeline on real photos', () => {
   });
 
   it.each([
-    // [set, least true-accept rate at the shipped (FMR 1e-3) threshold]
-    ['fr-examples', 0.9],
-    // Stock portraits: tongue out, heads turned 40-80 degrees, teenagers grouped by eye.
-    ['stock-portraits', 0.7],
-  ])('tells same-person pairs from different-person pairs in %s', async (set, minTar) => {
+    // [set, least AUC, least true-accept rate at the shipped (FMR 1e-3) threshold]
+    ['fr-examples', 0.99, 0.9],
+    // Stock portraits: tongue out, heads turned 40-80 degrees, teenagers grouped by eye. Its 69
+    // pairs make the AUC coarse: 0.982 with plain landmarks, 0.974 with mirrored ones, while on
+    // lfw-dev's 3000 pairs mirrored landmarks raise TAR at FMR 1e-3 and the genuine-impostor gap is no smaller at any yaw (docs/models.md).
+    ['stock-portraits', 0.97, 0.7],
+  ])('tells same-person pairs from different-person pairs in %s', async (set, minAuc, minTar) => {
     const rows = readPairsCsv(datasetPath(set, 'pairs.csv'));
     const images = [...new Set(rows.flatMap((r) => [r.pathA, r.pathB]))];
     const { embeddings, noFace } = await embedImages(pipeline, datasetPath(set), images, { flip: true });
     expect(noFace).toEqual([]);
     const scored = rows.map((r) => ({ same: r.same, similarity: cosineSimilarity(embeddings.get(r.pathA)!, embeddings.get(r.pathB)!) }));
     // Ranking: a same-person pair outscores a different-person pair almost always.
-    expect(scorePairs(rows, embeddings, 0).auc).toBeGreaterThan(0.98);
+    expect(scorePairs(rows, embeddings, 0).auc).toBeGreaterThan(minAuc);
     // The shipped threshold is set for a false-match rate of 1e-3: no impostor pair may pass...
     expect(scored.filter((p) => !p.same && p.similarity >= EMBEDDING_MODEL.threshold)).toEqual([]);
     // ...while most same-person pairs do.
