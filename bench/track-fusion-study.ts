@@ -149,9 +149,27 @@ function main() {
   const strangersNamed = baseline.flat().filter((o) => o.stranger && o.named).map((o) => ({ identity: o.identity, as: o.best, score: round(o.score), bar: round(o.bar), similarity: round(o.bestSimilarity) }));
   const namedMated = baseline.flat().filter((o) => !o.stranger && o.correct);
   const meanOf = (xs: number[]) => round(xs.reduce((a, b) => a + b, 0) / xs.length);
+  // Where the distance comes from: each frame against the enrolled photo (sorted), the frames'
+  // least similar pair, and the enrolled photo's quality.
+  const missed = new Set(misses.map((m) => m.identity));
+  const anatomy = (miss: boolean) => {
+    const rows = runsOf.flat().flatMap((r) => r.mated.filter((t) => missed.has(t[0].identity) === miss).map((t) => {
+      const enrolled = r.enrolled.get(t[0].identity)!;
+      const frames = t.slice(0, FRAMES);
+      const perFrame = frames.map((p) => cosineSimilarity(p.embedding, enrolled.template)).sort((a, b) => a - b);
+      const pairs = frames.flatMap((a, i) => frames.slice(i + 1).map((b) => cosineSimilarity(a.embedding, b.embedding)));
+      return { perFrame, leastPair: Math.min(...pairs), quality: enrolled.quality.score };
+    }));
+    return {
+      tracks: rows.length,
+      perFrameToEnrolled: [0, 1, 2].map((k) => meanOf(rows.map((x) => x.perFrame[k]))),
+      leastSimilarFramePair: meanOf(rows.map((x) => x.leastPair)),
+      enrolledQuality: meanOf(rows.map((x) => x.quality)),
+    };
+  };
   const profile = {
-    named: { crowding: meanOf(namedMated.map((o) => o.rightCrowding ?? 0)), similarity: meanOf(namedMated.map((o) => o.rightSimilarity)), runnersUp: meanOf(namedMated.map((o) => (o.runnersUp[0] + o.runnersUp[1]) / 2)) },
-    missed: { crowding: meanOf(misses.map((o) => o.rightCrowding ?? 0)), similarity: meanOf(misses.map((o) => o.rightSimilarity)), runnersUp: meanOf(misses.map((o) => (o.runnersUp[0] + o.runnersUp[1]) / 2)) },
+    named: { crowding: meanOf(namedMated.map((o) => o.rightCrowding ?? 0)), similarity: meanOf(namedMated.map((o) => o.rightSimilarity)), runnersUp: meanOf(namedMated.map((o) => (o.runnersUp[0] + o.runnersUp[1]) / 2)), ...anatomy(false) },
+    missed: { crowding: meanOf(misses.map((o) => o.rightCrowding ?? 0)), similarity: meanOf(misses.map((o) => o.rightSimilarity)), runnersUp: meanOf(misses.map((o) => (o.runnersUp[0] + o.runnersUp[1]) / 2)), ...anatomy(true) },
   };
 
   if (args.includes('--normalisation')) {

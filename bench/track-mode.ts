@@ -117,6 +117,8 @@ export interface TrackRun {
   mated: Photo[][];
   /** Strangers' tracks (their first 3 photos). */
   strangers: Photo[][];
+  /** The photo each gallery person is enrolled with, by identity. */
+  enrolled: Map<string, Photo>;
 }
 
 /**
@@ -130,6 +132,7 @@ export function trackRuns(people: Map<string, Photo[]>, neighbours: number): Tra
     const gallery: [string, Float32Array][] = [];
     const mated: Photo[][] = [];
     const strangers: Photo[][] = [];
+    const enrolled = new Map<string, Photo>();
     let turn = 0;
     for (const [identity, photos] of [...people].sort(([a], [b]) => (a < b ? -1 : 1))) {
       if (photos.length < 2) continue;
@@ -139,10 +142,11 @@ export function trackRuns(people: Map<string, Photo[]>, neighbours: number): Tra
       }
       const first = photos.slice(0, 2).find((p) => p.enrollable) ?? photos[0];
       gallery.push([identity, first.template]);
+      enrolled.set(identity, first);
       const rest = photos.slice(photos.indexOf(first) + 1);
       if (rest.length >= 3) mated.push(rest.slice(0, 3));
     }
-    return { gallery: memoryGallery(gallery, neighbours), mated, strangers };
+    return { gallery: memoryGallery(gallery, neighbours), mated, strangers, enrolled };
   });
 }
 
