@@ -98,6 +98,21 @@ describe('fitTrackFusion on synthetic people', () => {
     });
   }
 
+  it('enrolls the simulated galleries with the templates where given', () => {
+    // bench:tracks --templates jittered relies on it: gallery people enrolled with their photo's
+    // jittered template, stranger tracks made of plain embeddings (as FitPerson.templates does for one frame).
+    const synthetic = { ...cal, modelId: 'synthetic', impostorByTemplates: [{ mean: 0.9, std: 0.03 }] };
+    const opts = { modelId: 'synthetic', source: 'test', galleryPeople: [5, 20], fpir: [0.1, 0.03], tracksPerSize: 1000, maxFrames: 3 };
+    const people = population(3, 300);
+    const plain = fitTrackFusion(people, synthetic, opts);
+    // Templates equal to the embeddings: the same fit, draw for draw.
+    expect(fitTrackFusion(people.map((p) => ({ ...p, templates: p.embeddings })), synthetic, opts)).toEqual(plain);
+    // Templates of another photo of the same person (the next one, where there is one): the
+    // galleries change and so do the bars, while the tracks searched stay the same.
+    const moved = people.map((p) => ({ ...p, templates: p.embeddings.map((_, i) => p.embeddings[(i + 1) % p.embeddings.length]) }));
+    expect(fitTrackFusion(moved, synthetic, opts).thresholds).not.toEqual(plain.thresholds);
+  });
+
   it("promises a share of stranger tracks named that another population's tracks keep", () => {
     // Its one-frame bars (the real model's) mean nothing for these people: set low, so that the
     // floor at one frame's bar does not hide what the fitted track bars promise.
