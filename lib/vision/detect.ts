@@ -196,8 +196,9 @@ export interface SecondLookOptions {
    * BlazeFace places its features from what it sees; on a letter, a badge or a fist it guesses,
    * and guesses differently in the mirror. The bar is the 99.5th percentile on real faces only:
    * the primary faces of lfw-dev and stock-portraits, each looked at as a second look would
-   * (3x window, 6941 faces; 0.143-0.146 fitted on either half of the lfw-dev people, 0.46-0.61%
-   * of the other half above it; docs/models.md). Infinity: no check.
+   * (3x window, 6941 faces, `npm run bench:detection -- --shape-bar`; fitted on either half of
+   * the people 0.142-0.151, with 0.30-0.67% of the other half above it). The non-faces it rejects
+   * (a cap's "B", a fist: 0.27 or no mirrored face) played no part in it. Infinity: no check.
    */
   maxMirrorKeypointError: number;
 }
