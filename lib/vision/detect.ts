@@ -207,7 +207,9 @@ export interface SecondLookOptions {
  * Most second looks (window sets) one image gets: each is a detector call (~5-10 ms), and BlazeFace
  * keeps up to `maxFaces` candidates from a score of 0.2, so a cluttered frame could otherwise cost
  * dozens of calls on the live path. The most any image of multi-face, no-face, fr-examples,
- * stock-portraits or bbt-cast needed was 8 (human_group-1); a no-face image needed 5.
+ * stock-portraits or bbt-cast needed was 8 at 1/8 of the square (human_group-1; a no-face image
+ * 5); at 1/3, looks and the shape check's mirror images together, 9 (human_group-1; the
+ * no-face chessboard 7).
  */
 export const MAX_SECOND_LOOKS = 12;
 
