@@ -1,7 +1,9 @@
 /**
  * npm run bench:detection [-- multi-face no-face ...] [-- --look '{"maxBoxShare":0.34}']
+ * npm run bench:detection -- --shape-bar [lfw-dev stock-portraits]
  *
- * `--look` overrides fields of DEFAULT_SECOND_LOOK, to measure a variant against the first look.
+ * `--look` overrides fields of DEFAULT_SECOND_LOOK, to measure a variant against the first look
+ * (`{"maxMirrorKeypointError":null}`: without the shape check).
  * The detector alone (ONNX, one thread, in this process), run twice on every image of the
  * shared datasets: with the first look only and with the second look (lib/vision/detect.ts).
  * Per set: faces per image both ways, images with two or more faces, the images whose faces
@@ -9,17 +11,22 @@
  * detection time; on multi-face also the recall against manifest.csv's counts. Prints JSON and
  * appends to docs/benchmarks.md.
  *
+ * `--shape-bar` measures the second look's shape check on real faces only: each image's largest
+ * first-look face, looked at as a second look would (the window, the face found there, its mirror
+ * agreement), and prints the keypoint error's percentiles, the 99.5th fitted on each half of the
+ * people (alternate names in sorted order) and how many of the other half lie above it.
+ *
  * A change to the detector must leave no-face at 0 faces and should not add faces elsewhere
  * that are not there: the count of two-face images on lfw-dev is what makes enrollment photos
  * "several faces".
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { DEFAULT_SECOND_LOOK, detectFaces, type SecondLookOptions } from '../lib/vision/detect';
+import { bestMatch, DEFAULT_SECOND_LOOK, detectFaces, facesInWindow, mirrorAgreement, type SecondLookOptions } from '../lib/vision/detect';
 import { decodeImage } from '../lib/vision/image';
 import { OnnxDetector, type OnnxLoadReport } from '../lib/vision/onnx-nets';
 import type { Detection, RgbImage } from '../lib/vision/types';
-import { appendToBenchmarks, DATASETS_DIR } from './report';
+import { appendToBenchmarks, DATASETS_DIR, percentile } from './report';
 
 const SETS = ['multi-face', 'no-face', 'stock-portraits', 'fr-examples', 'bbt-cast', 'orl', 'lfw-dev'];
 
@@ -62,8 +69,7 @@ async function measureSet(detector: OnnxDetector, set: string, look: SecondLookO
   let largeAdded = 0;
   let largestMoved = 0, firstMs = 0, secondMs = 0, counted = 0, foundFirst = 0, foundSecond = 0;
   for (const file of files) {
-    const bytes = fs.readFileSync(file);
-    const image = file.endsWith('.pgm') ? readPgm(bytes) : await decodeImage(bytes);
+    const image = await readImage(file);
     let t = performance.now();
     const before = await detectFaces(detector, image, { ...look, zoom: 0 });
     firstMs += performance.now() - t;
@@ -108,15 +114,74 @@ async function measureSet(detector: OnnxDetector, set: string, look: SecondLookO
   };
 }
 
+async function readImage(file: string): Promise<RgbImage> {
+  const bytes = fs.readFileSync(file);
+  return file.endsWith('.pgm') ? readPgm(bytes) : decodeImage(bytes);
+}
+
+/** The mirror keypoint error of every image's largest first-look face, keyed by the person (its folder). */
+async function shapeErrors(detector: OnnxDetector, set: string, look: SecondLookOptions): Promise<{ person: string; error: number }[]> {
+  const out: { person: string; error: number }[] = [];
+  for (const file of imagesUnder(path.join(DATASETS_DIR, set, 'images')).sort()) {
+    const image = await readImage(file);
+    const [primary] = await detectFaces(detector, image, { ...look, zoom: 0 });
+    if (!primary) continue;
+    const seen = bestMatch(await facesInWindow(detector, image, primary.box, look.zoom), primary.box, look.minSameIou);
+    if (!seen) continue;
+    const mirror = await mirrorAgreement(detector, image, primary.box, seen, look.zoom);
+    out.push({ person: `${set}/${path.basename(path.dirname(file))}`, error: mirror.iou >= look.minSameIou ? mirror.keypointError : Infinity });
+  }
+  return out;
+}
+
+async function measureShapeBar(detector: OnnxDetector, sets: string[], look: SecondLookOptions) {
+  const all: { person: string; error: number }[] = [];
+  for (const set of sets) all.push(...(await shapeErrors(detector, set, look)));
+  const errors = all.map((e) => e.error);
+  const people = [...new Set(all.map((e) => e.person))].sort();
+  const half = new Map(people.map((p, i) => [p, i % 2]));
+  const halves = [0, 1].map((h) => {
+    const fit = all.filter((e) => half.get(e.person) === h).map((e) => e.error);
+    const held = all.filter((e) => half.get(e.person) !== h).map((e) => e.error);
+    const bar = percentile(fit, 99.5);
+    return { fitFaces: fit.length, bar, heldOutFaces: held.length, heldOutAbove: held.filter((e) => e > bar).length };
+  });
+  return {
+    sets,
+    faces: errors.length,
+    percentiles: Object.fromEntries([50, 90, 99, 99.5, 99.9].map((p) => [p, percentile(errors, p)])),
+    bar: percentile(errors, 99.5),
+    halves,
+  };
+}
+
 async function main() {
   const args = process.argv.slice(2);
   const lookAt = args.indexOf('--look');
   const look: SecondLookOptions = { ...DEFAULT_SECOND_LOOK, ...(lookAt >= 0 ? (JSON.parse(args[lookAt + 1]) as Partial<SecondLookOptions>) : {}) };
-  const named = args.filter((_, i) => lookAt < 0 || (i !== lookAt && i !== lookAt + 1));
-  const sets = named.length ? named : SETS;
+  // JSON has no Infinity: `"maxMirrorKeypointError":null` turns the shape check off (and prints as null).
+  if ((look.maxMirrorKeypointError as number | null) === null) look.maxMirrorKeypointError = Infinity;
+  const shapeBar = args.includes('--shape-bar');
+  const named = args.filter((a, i) => a !== '--shape-bar' && (lookAt < 0 || (i !== lookAt && i !== lookAt + 1)));
+  const sets = named.length ? named : shapeBar ? ['lfw-dev', 'stock-portraits'] : SETS;
   const detector = new OnnxDetector();
   const report: OnnxLoadReport = { executionProvider: 'cpu', convertedAtLoad: [] };
   await detector.load({ session: { executionProvider: 'cpu', intraOpThreads: 1 } }, report);
+  if (shapeBar) {
+    const r = await measureShapeBar(detector, sets, look);
+    await detector.dispose();
+    console.log(JSON.stringify({ look, ...r }, null, 2));
+    const f = (v: number) => v.toFixed(3);
+    appendToBenchmarks('bench:detection --shape-bar, the shape check on real faces', [
+      `Command: \`npm run bench:detection -- ${args.join(' ')}\` (window ${look.zoom}x, same-face IoU ${look.minSameIou})`,
+      '',
+      `Largest first-look face of every image of ${sets.join(', ')}: ${r.faces} faces. Mirror keypoint error (eye distances; none found mirrored counts as infinite): ` +
+        Object.entries(r.percentiles).map(([p, v]) => `p${p} ${f(v)}`).join(', ') + `. **Bar (p99.5): ${f(r.bar)}**.`,
+      '',
+      ...r.halves.map((h, i) => `- fitted on half ${i + 1} of the people (${h.fitFaces} faces): ${f(h.bar)}; above it in the other half: ${h.heldOutAbove} of ${h.heldOutFaces} (${((100 * h.heldOutAbove) / h.heldOutFaces).toFixed(2)}%)`),
+    ].join('\n'));
+    return;
+  }
   const results = [];
   for (const set of sets) {
     const r = await measureSet(detector, set, look);

@@ -10,7 +10,7 @@
 import { DETECTOR } from './models';
 import type { Detection } from './types';
 
-/** Values per anchor: box centre offset (x, y), size (w, h), 6 keypoints (x, y; not used). */
+/** Values per anchor: box centre offset (x, y), size (w, h), 6 keypoints (x, y offsets from the anchor). */
 const REGRESSORS = 16;
 
 /** Anchor centres (x, y) in input pixels: the 16x16 grid (2 per cell), then the 8x8 grid (6 per cell). */
@@ -34,6 +34,8 @@ export interface BlazeFaceCandidate {
   score: number;
   /** Raw box corners in input pixels: x1, y1, x2, y2. */
   box: [number, number, number, number];
+  /** The 6 keypoints in input pixels, x and y alternating: right eye, left eye, nose, mouth, right ear, left ear (the subject's). */
+  keypoints: number[];
 }
 
 export interface BlazeFaceOutputs {
@@ -66,7 +68,8 @@ export function decodeBlazeFace(out: BlazeFaceOutputs, anchors: Float32Array, op
     const r = i * REGRESSORS;
     const cx = out.regressors[r] + anchors[2 * i], cy = out.regressors[r + 1] + anchors[2 * i + 1];
     const hw = out.regressors[r + 2] / 2, hh = out.regressors[r + 3] / 2;
-    candidates.push({ anchor: i, score, box: [cx - hw, cy - hh, cx + hw, cy + hh] });
+    const keypoints = Array.from({ length: 12 }, (_, k) => out.regressors[r + 4 + k] + anchors[2 * i + (k % 2)]);
+    candidates.push({ anchor: i, score, box: [cx - hw, cy - hh, cx + hw, cy + hh], keypoints });
   }
   candidates.sort((p, q) => q.score - p.score || p.anchor - q.anchor);
   const kept: BlazeFaceCandidate[] = [];
@@ -98,5 +101,6 @@ export function humanFaceBox(c: BlazeFaceCandidate, width: number, height: numbe
   const bx = Math.trunc(Math.max(0, sx)), by = Math.trunc(Math.max(0, sy));
   const box = { x: bx, y: by, width: Math.trunc(Math.min(width, tx) - Math.max(0, sx)), height: Math.trunc(Math.min(height, ty) - Math.max(0, sy)) };
   const score = Math.round(100 * c.score) / 100;
-  return { box, score, detectorScore: score };
+  const keypoints = Array.from({ length: c.keypoints.length / 2 }, (_, k) => ({ x: c.keypoints[2 * k] * fx, y: c.keypoints[2 * k + 1] * fy }));
+  return { box, score, detectorScore: score, keypoints };
 }

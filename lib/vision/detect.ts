@@ -9,7 +9,7 @@
  * large enough for the detector. Candidates from all squares are merged, and a small place the
  * first look was unsure of gets a second look through a magnified window (`SecondLookOptions`).
  */
-import type { Box, Detection, RgbImage } from './types';
+import type { Box, Detection, Point, RgbImage } from './types';
 
 export interface DetectorOptions {
   /** Most faces returned per image. */
@@ -104,6 +104,12 @@ function cropSquare(image: RgbImage, sq: Square): RgbImage {
   return { data: out, width: sq.side, height: sq.side };
 }
 
+/** A detection of a part of the image, moved by (dx, dy) into the image and clipped to it. */
+function moveDetection(d: Detection, dx: number, dy: number, image: RgbImage): Detection {
+  const box = clip({ ...d.box, x: d.box.x + dx, y: d.box.y + dy }, image.width, image.height);
+  return d.keypoints ? { ...d, box, keypoints: d.keypoints.map((p) => ({ x: p.x + dx, y: p.y + dy })) } : { ...d, box };
+}
+
 /** Whether the centre of `inner` lies inside `outer`. */
 function centreInside(inner: Box, outer: Box): boolean {
   const cx = inner.x + inner.width / 2, cy = inner.y + inner.height / 2;
@@ -161,10 +167,11 @@ export interface SecondLookOptions {
   zoom: number;
   /**
    * Largest box that gets a second look, as a share of the side of the square it was found in:
-   * 1/8 is 32 px at BlazeFace's 256 px input, the stride of its coarser anchor grid. With 1/3,
-   * the closer view also confirmed candidates of 40-70 px, and a fifth of what it added on
-   * lfw-dev were not faces (logos on caps and shirts, a microphone: the mesh scored them
-   * 0.81-1.0 once they filled its crop); at 1/8 it added none (docs/models.md).
+   * 1/3 reaches the partial face at multi-face's selfie edge (0.22 of its square). Without the
+   * shape check (`maxMirrorKeypointError`), the closer view also confirmed non-faces of 40-70 px
+   * at BlazeFace's input, a sixth of what it added on lfw-dev (logos on caps and shirts, a
+   * microphone, a fist: the mesh scored them 0.81-1.0 once they filled its crop); at 1/8 (32 px,
+   * the stride of BlazeFace's coarser anchor grid) it added none, nor the selfie's face.
    */
   maxBoxShare: number;
   /**
@@ -172,7 +179,7 @@ export interface SecondLookOptions {
    * (IoU >= `minSameIou` with the first window's); none: one window is enough. Meant for boxes
    * above 1/8, where one window confirmed logos: with [2] at 1/3, what lfw-dev gained fell from 66
    * to 38 faces (non-faces 11 -> 2) but a cap's "B" and a raised fist stayed, which the detector
-   * finds verified in windows of 1.5-5x alike; so it is off (docs/models.md).
+   * finds verified in windows of 1.5-5x alike; so it is off, the shape check does it (docs/models.md).
    */
   agreeZooms: number[];
   /** IoU from which a face found in the window is the one at the box's place (neighbours overlap less). */
@@ -181,25 +188,100 @@ export interface SecondLookOptions {
   confirm: boolean;
   /** Look again at two boxes of one square that the merge took for one face. */
   separate: boolean;
+  /**
+   * The shape check of a face the second look adds (first-look faces never get it): in the
+   * mirror image of the window the detector must find a verified face at the mirrored place
+   * (IoU >= `minSameIou`) whose eyes, nose and mouth, mirrored back, lie within this many eye
+   * distances of the face's own on average (`mirrorAgreement`). A face is near symmetric and
+   * BlazeFace places its features from what it sees; on a letter, a badge or a fist it guesses,
+   * and guesses differently in the mirror. The bar is the 99.5th percentile on real faces only:
+   * the primary faces of lfw-dev and stock-portraits, each looked at as a second look would
+   * (3x window, 6941 faces, `npm run bench:detection -- --shape-bar`; fitted on either half of
+   * the people 0.142-0.151, with 0.30-0.67% of the other half above it). The non-faces it rejects
+   * (a cap's "B", a fist: 0.27 or no mirrored face) played no part in it. Infinity: no check.
+   */
+  maxMirrorKeypointError: number;
 }
 
 /**
  * Most second looks (window sets) one image gets: each is a detector call (~5-10 ms), and BlazeFace
  * keeps up to `maxFaces` candidates from a score of 0.2, so a cluttered frame could otherwise cost
  * dozens of calls on the live path. The most any image of multi-face, no-face, fr-examples,
- * stock-portraits or bbt-cast needed was 8 (human_group-1); a no-face image needed 5.
+ * stock-portraits or bbt-cast needed was 8 at 1/8 of the square (human_group-1; a no-face image
+ * 5); at 1/3, looks and the shape check's mirror images together, 9 (human_group-1; the
+ * no-face chessboard 7).
  */
 export const MAX_SECOND_LOOKS = 12;
 
-export const DEFAULT_SECOND_LOOK: SecondLookOptions = { zoom: 3, maxBoxShare: 1 / 8, agreeZooms: [], minSameIou: 0.3, confirm: true, separate: true };
+export const DEFAULT_SECOND_LOOK: SecondLookOptions = { zoom: 3, maxBoxShare: 1 / 3, agreeZooms: [], minSameIou: 0.3, confirm: true, separate: true, maxMirrorKeypointError: 0.146 };
+
+/** The square `zoom` times the box's side around it, in image pixels. */
+function windowAround(box: Box, zoom: number): Square {
+  const side = Math.round(zoom * Math.max(box.width, box.height));
+  return { x: Math.round(box.x + box.width / 2 - side / 2), y: Math.round(box.y + box.height / 2 - side / 2), side };
+}
 
 /** The verified faces in a window `zoom` times the box's side around it, in image pixels. */
-async function facesInWindow(detector: FaceDetector, image: RgbImage, box: Box, zoom: number): Promise<Detection[]> {
-  const side = Math.round(zoom * Math.max(box.width, box.height));
-  if (side < 1) return [];
-  const window: Square = { x: Math.round(box.x + box.width / 2 - side / 2), y: Math.round(box.y + box.height / 2 - side / 2), side };
+export async function facesInWindow(detector: FaceDetector, image: RgbImage, box: Box, zoom: number): Promise<Detection[]> {
+  const window = windowAround(box, zoom);
+  if (window.side < 1) return [];
   const { faces } = await detector.detect(cropSquare(image, window));
-  return faces.map((f) => ({ ...f, box: clip({ ...f.box, x: f.box.x + window.x, y: f.box.y + window.y }, image.width, image.height) }));
+  return faces.map((f) => moveDetection(f, window.x, window.y, image));
+}
+
+/** The image mirrored left to right. */
+export function mirrorImage(image: RgbImage): RgbImage {
+  const out = new Uint8Array(image.data.length);
+  for (let y = 0; y < image.height; y++) {
+    for (let x = 0; x < image.width; x++) {
+      const src = (y * image.width + x) * 3, dst = (y * image.width + image.width - 1 - x) * 3;
+      out[dst] = image.data[src];
+      out[dst + 1] = image.data[src + 1];
+      out[dst + 2] = image.data[src + 2];
+    }
+  }
+  return { data: out, width: image.width, height: image.height };
+}
+
+/** What the mirror image of the window says about a face the second look found there. */
+export interface MirrorAgreement {
+  /** Largest IoU of a verified face in the mirrored window, mirrored back, with the face's box (0: none). */
+  iou: number;
+  /**
+   * For that face: the mean distance of its eyes, nose and mouth (mirrored back, the eyes
+   * swapped) from the face's own, in eye distances of the face; Infinity when there is none.
+   */
+  keypointError: number;
+}
+
+/** Mean distance of the mirrored-back keypoints from the face's (eyes swapped), in eye distances. */
+function keypointError(face: Point[], back: Point[]): number {
+  const pairs: [number, number][] = [[0, 1], [1, 0], [2, 2], [3, 3]];
+  const eyes = Math.hypot(face[0].x - face[1].x, face[0].y - face[1].y);
+  const sum = pairs.reduce((acc, [i, j]) => acc + Math.hypot(face[i].x - back[j].x, face[i].y - back[j].y), 0);
+  return eyes > 0 ? sum / pairs.length / eyes : Infinity;
+}
+
+/**
+ * Looks at the mirror image of the `zoom` window around `around` for `face` (image pixels):
+ * a face is (near) bilaterally symmetric, so the detector finds it there at the mirrored place
+ * with its features mirrored; a letter, a badge or a fist need not.
+ */
+export async function mirrorAgreement(detector: FaceDetector, image: RgbImage, around: Box, face: Detection, zoom: number): Promise<MirrorAgreement> {
+  const window = windowAround(around, zoom);
+  const none = { iou: 0, keypointError: Infinity };
+  if (window.side < 1) return none;
+  const { faces } = await detector.detect(mirrorImage(cropSquare(image, window)));
+  const right = window.x + window.side;
+  let best: MirrorAgreement = none;
+  for (const f of faces) {
+    const back = clip({ ...f.box, x: right - f.box.x - f.box.width, y: f.box.y + window.y }, image.width, image.height);
+    const overlapIou = iou(back, face.box);
+    if (overlapIou <= best.iou) continue;
+    const points = f.keypoints?.map((p) => ({ x: right - p.x, y: p.y + window.y }));
+    best = { iou: overlapIou, keypointError: points && face.keypoints ? keypointError(face.keypoints, points) : Infinity };
+  }
+  return best;
 }
 
 /**
@@ -216,8 +298,18 @@ async function facesAround(detector: FaceDetector, image: RgbImage, box: Box, lo
   return faces;
 }
 
+/**
+ * The shape check of a face a second look adds (`SecondLookOptions.maxMirrorKeypointError`): one
+ * more detector call, only for a face about to be added. A detector that gives no keypoints adds none.
+ */
+async function passesShapeCheck(detector: FaceDetector, image: RgbImage, around: Box, face: Detection, look: SecondLookOptions): Promise<boolean> {
+  if (!Number.isFinite(look.maxMirrorKeypointError)) return true;
+  const mirror = await mirrorAgreement(detector, image, around, face, look.zoom);
+  return mirror.iou >= look.minSameIou && mirror.keypointError <= look.maxMirrorKeypointError;
+}
+
 /** The face overlapping `box` most, if it overlaps at least `minIou`. */
-function bestMatch(faces: Detection[], box: Box, minIou: number): Detection | undefined {
+export function bestMatch(faces: Detection[], box: Box, minIou: number): Detection | undefined {
   let best: Detection | undefined;
   for (const f of faces) if (iou(f.box, box) >= minIou && (!best || iou(f.box, box) > iou(best.box, box))) best = f;
   return best;
@@ -237,7 +329,7 @@ export async function detectFaces(detector: FaceDetector, image: RgbImage, look:
     const isWhole = squares.length === 1 && sq.side === image.width && sq.side === image.height;
     const input = isWhole ? image : cropSquare(image, sq);
     const out = await detector.detect(input);
-    const toImage = (d: Detection): Found => ({ face: { ...d, box: clip({ ...d.box, x: d.box.x + sq.x, y: d.box.y + sq.y }, image.width, image.height) }, square: i });
+    const toImage = (d: Detection): Found => ({ face: moveDetection(d, sq.x, sq.y, image), square: i });
     found.push(...out.faces.map(toImage));
     doubtful.push(...out.doubtful.map(toImage).filter((d) => d.face.box.width > 0 && d.face.box.height > 0));
   }
@@ -255,7 +347,7 @@ export async function detectFaces(detector: FaceDetector, image: RgbImage, look:
   for (const d of look.confirm ? doubtful : []) {
     if (found.some((f) => sameFace(f.face.box, d.face.box))) continue;
     const face = bestMatch(await around(d), d.face.box, look.minSameIou);
-    if (face) found.push({ face, square: d.square });
+    if (face && (await passesShapeCheck(detector, image, d.face.box, face, look))) found.push({ face, square: d.square });
   }
 
   const kept = mergeDetections(found.map((f) => f.face));
@@ -272,7 +364,7 @@ export async function detectFaces(detector: FaceDetector, image: RgbImage, look:
     const there = bestMatch(faces, twin.box, look.minSameIou);
     if (!there) continue;
     const here = faces.find((g) => g !== there && centreInside(g.box, f.face.box) && kept.every((k) => k === twin || iou(k.box, g.box) < look.minSameIou));
-    if (here) kept.push(here);
+    if (here && (await passesShapeCheck(detector, image, f.face.box, here, look))) kept.push(here);
   }
   return kept
     .filter((d) => d.box.width > 0 && d.box.height > 0)

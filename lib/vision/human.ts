@@ -49,7 +49,7 @@ interface Tf {
   };
 }
 interface WeightGroup { paths: string[]; weights: unknown[] }
-interface HumanFace { box: [number, number, number, number]; boxScore: number; score: number }
+interface HumanFace { box: [number, number, number, number]; boxScore: number; score: number; mesh: number[][] }
 interface HumanInstance {
   load(): Promise<void>;
   detect(input: Tensor): Promise<{ face: HumanFace[]; error?: string | null }>;
@@ -198,6 +198,8 @@ export class HumanDetector {
           box: { x: f.box[0], y: f.box[1], width: f.box[2], height: f.box[3] },
           score: Math.max(faceScores[i], f.boxScore),
           detectorScore: f.boxScore,
+          // With the mesh off, Human's mesh is BlazeFace's 6 keypoints in image pixels.
+          keypoints: f.mesh.map(([x, y]) => ({ x, y })),
         };
         (passesVerification(this.options, f.boxScore, faceScores[i]) ? output.faces : output.doubtful).push(detection);
       });

@@ -41,6 +41,8 @@ export interface Detection {
   score: number;
   /** BlazeFace's own score, 0..1. */
   detectorScore: number;
+  /** BlazeFace's 6 keypoints where the detector gives them (`BlazeFaceCandidate.keypoints`), in the same pixels as `box`. */
+  keypoints?: Point[];
 }
 
 /** Head pose from the 68 landmarks, degrees; 0 is looking straight at the camera. */

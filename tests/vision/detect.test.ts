@@ -30,16 +30,22 @@ describe('mergeDetections', () => {
   });
 });
 
+/** BlazeFace's keypoints (eyes, nose, mouth, ears) as shares of the box: a face seen straight on. */
+const FRONTAL = [[0.3, 0.4], [0.7, 0.4], [0.5, 0.55], [0.5, 0.75], [0.05, 0.45], [0.95, 0.45]];
+/** The same features all shifted to the box's left: what mirrored no longer matches. */
+const LOPSIDED = FRONTAL.map(([x, y]) => [x * 0.6, y]);
+
 /**
  * A real (if simple) detector whose eyesight is BlazeFace's in one respect: it finds the white
  * patch of the square it is shown, and is sure of it only when the patch spans at least
  * `minSurePx` of its 256 px input; a smaller patch is a doubtful candidate. Above `maxSurePx` it
  * is doubtful again: a thing that looks like a face at one magnification only, like the logos
- * the mesh accepted once a window made them fill its crop.
+ * the mesh accepted once a window made them fill its crop. It places the keypoints at `layout`
+ * in the patch's box.
  */
 class SmallPatchDetector implements FaceDetector {
   readonly inputs: RgbImage[] = [];
-  constructor(private readonly minSurePx = 24, private readonly maxSurePx = Infinity) {}
+  constructor(private readonly minSurePx = 24, private readonly maxSurePx = Infinity, private readonly layout = FRONTAL) {}
   async detect(image: RgbImage): Promise<DetectorOutput> {
     this.inputs.push(image);
     let x0 = Infinity, y0 = Infinity, x1 = -1, y1 = -1;
@@ -51,7 +57,9 @@ class SmallPatchDetector implements FaceDetector {
       }
     }
     if (x1 < 0) return { faces: [], doubtful: [] };
-    const d: Detection = { box: { x: x0, y: y0, width: x1 - x0 + 1, height: y1 - y0 + 1 }, score: 0.9, detectorScore: 0.5 };
+    const box = { x: x0, y: y0, width: x1 - x0 + 1, height: y1 - y0 + 1 };
+    const keypoints = this.layout.map(([u, v]) => ({ x: box.x + u * box.width, y: box.y + v * box.height }));
+    const d: Detection = { box, score: 0.9, detectorScore: 0.5, keypoints };
     const px = (d.box.width * 256) / image.width;
     return px >= this.minSurePx && px <= this.maxSurePx ? { faces: [d], doubtful: [] } : { faces: [], doubtful: [d] };
   }
@@ -71,8 +79,17 @@ describe('detectFaces: a second look at a doubtful candidate', () => {
     const detector = new SmallPatchDetector();
     const faces = await detectFaces(detector, greyWithPatch(1600, 1200, patch));
     expect(faces.map((f) => f.box)).toEqual([patch]);
-    // The second input is the window: 3 x 60 px, centred on the candidate.
-    expect(detector.inputs.map((i) => i.width)).toEqual([1600, 180]);
+    // The second input is the window: 3 x 60 px, centred on the candidate; the third its mirror image (the shape check).
+    expect(detector.inputs.map((i) => i.width)).toEqual([1600, 180, 180]);
+    expect(faces[0].keypoints?.[0]).toEqual({ x: patch.x + 0.3 * patch.width, y: patch.y + 0.4 * patch.height });
+  });
+
+  it('drops a candidate the window confirms when the mirrored window puts its features elsewhere (the shape check)', async () => {
+    const image = greyWithPatch(1600, 1200, patch);
+    expect(await detectFaces(new SmallPatchDetector(24, Infinity, LOPSIDED), image)).toEqual([]);
+    // Without the check the same detector's candidate is kept.
+    const unchecked = await detectFaces(new SmallPatchDetector(24, Infinity, LOPSIDED), image, { ...DEFAULT_SECOND_LOOK, maxMirrorKeypointError: Infinity });
+    expect(unchecked.map((f) => f.box)).toEqual([patch]);
   });
 
   it('drops it without a second look, or when the closer view is still unsure', async () => {
@@ -86,6 +103,7 @@ describe('detectFaces: a second look at a doubtful candidate', () => {
     const detector = new SmallPatchDetector(24, 100);
     expect(await detectFaces(detector, greyWithPatch(1600, 1200, patch), look)).toEqual([]);
     expect(detector.inputs.map((i) => i.width)).toEqual([1600, 180, 120]);
+    // The check's mirror image is looked at only once the windows agreed.
     expect(await detectFaces(new SmallPatchDetector(24, 100), greyWithPatch(1600, 1200, patch), { ...look, agreeZooms: [] })).toHaveLength(1);
     expect((await detectFaces(new SmallPatchDetector(24, 200), greyWithPatch(1600, 1200, patch), look)).map((f) => f.box)).toEqual([patch]);
   });

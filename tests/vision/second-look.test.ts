@@ -4,8 +4,9 @@
 /**
  * The detector's second look (lib/vision/detect.ts) with the real networks on committed photos:
  * multi-face/human_group-1 and human_group-5 (vladmandic/human's samples: faces ~100 px in a
- * 1920 px photo, 15-20 px at BlazeFace's 256 px input) and the no-face set (animals, coins,
- * logos, textures).
+ * 1920 px photo, 15-20 px at BlazeFace's 256 px input), multi-face/deepface_selfie-many-people
+ * (a face cut by the photo's edge), two LFW photos whose non-faces a window confirms (the shape
+ * check's work) and the no-face set (animals, coins, logos, textures).
  */
 import { DEFAULT_SECOND_LOOK, detectFaces } from '@/lib/vision/detect';
 import { decodeImage } from '@/lib/vision/image';
@@ -51,6 +52,32 @@ describe('second look, real networks', () => {
     expect(faceAt(first, 1198, 404)).toBeUndefined();
     expect(faceAt(both, 1198, 404)).toBeDefined();
     expect(both.length).toBe(first.length + 1);
+  });
+
+  it('confirms the partial face at the selfie\'s right edge, whose first-look box is 0.22 of the square', async () => {
+    // 600x604. The man in glasses behind Brad Pitt, cut by the right edge: BlazeFace 0.36 and mesh
+    // 0.15 at first sight, 0.47 and 0.89 in the window; mirrored, its features land within
+    // 0.13 eye distances of its own (the bar is 0.146).
+    const image = await decodeImage(readDataset('multi-face', 'images', 'deepface_selfie-many-people.jpg'));
+    const first = await detectFaces(detector, image, FIRST_LOOK_ONLY);
+    const both = await detectFaces(detector, image);
+    expect(faceAt(first, 553, 161)).toBeUndefined();
+    expect(faceAt(both, 553, 161)).toBeDefined();
+    expect(both.length).toBe(first.length + 1);
+  });
+
+  it.each([
+    ['a raised fist in a wristband', 'Tom_Brady', 'Tom_Brady_0002.jpg', 226, 125],
+    ['the Red Sox "B" on a cap', 'Ted_Williams', 'Ted_Williams_0001.jpg', 125, 44],
+  ])('rejects %s that the window alone confirms (the shape check)', async (_what, person, file, x, y) => {
+    const image = await decodeImage(readDataset('lfw-dev', 'images', person, file));
+    const first = await detectFaces(detector, image, FIRST_LOOK_ONLY);
+    const unchecked = await detectFaces(detector, image, { ...DEFAULT_SECOND_LOOK, maxMirrorKeypointError: Infinity });
+    const checked = await detectFaces(detector, image);
+    expect(faceAt(first, x, y)).toBeUndefined();
+    expect(faceAt(unchecked, x, y)).toBeDefined();
+    expect(faceAt(checked, x, y)).toBeUndefined();
+    expect(checked.map((f) => f.box)).toEqual(first.map((f) => f.box));
   });
 
   it('finds no face on any no-face image with the second look', async () => {
