@@ -41,8 +41,11 @@ import { appendToBenchmarks, DATASETS_DIR } from './report';
 /** The calibration the model ships with (imported by lib/vision/models.ts). */
 const CALIBRATION_FILE = path.join(__dirname, '..', 'lib', 'vision', 'calibration', `${EMBEDDING_MODEL.id}.openset.json`);
 
-/** Bump when the analysis itself changes (pose estimate, quality measures) without a new model id. */
-const ANALYSIS_VERSION = 3;
+/**
+ * Bump when the analysis itself changes (pose estimate, quality measures, what detection finds:
+ * 4 = the second look's shape check, which adds background faces the gate counts) without a new model id.
+ */
+const ANALYSIS_VERSION = 4;
 
 /**
  * What the gallery and the searches are made with: the product's settings unless overridden
