@@ -174,14 +174,6 @@ export interface SecondLookOptions {
    * the stride of BlazeFace's coarser anchor grid) it added none, nor the selfie's face.
    */
   maxBoxShare: number;
-  /**
-   * Sides of further windows, in multiples of the box's side, that must each find the same face
-   * (IoU >= `minSameIou` with the first window's); none: one window is enough. Meant for boxes
-   * above 1/8, where one window confirmed logos: with [2] at 1/3, what lfw-dev gained fell from 66
-   * to 38 faces (non-faces 11 -> 2) but a cap's "B" and a raised fist stayed, which the detector
-   * finds verified in windows of 1.5-5x alike; so it is off, the shape check does it (docs/models.md).
-   */
-  agreeZooms: number[];
   /** IoU from which a face found in the window is the one at the box's place (neighbours overlap less). */
   minSameIou: number;
   /** Look again at candidates the verification rejected. */
@@ -213,7 +205,7 @@ export interface SecondLookOptions {
  */
 export const MAX_SECOND_LOOKS = 12;
 
-export const DEFAULT_SECOND_LOOK: SecondLookOptions = { zoom: 3, maxBoxShare: 1 / 3, agreeZooms: [], minSameIou: 0.3, confirm: true, separate: true, maxMirrorKeypointError: 0.146 };
+export const DEFAULT_SECOND_LOOK: SecondLookOptions = { zoom: 3, maxBoxShare: 1 / 3, minSameIou: 0.3, confirm: true, separate: true, maxMirrorKeypointError: 0.146 };
 
 /** The square `zoom` times the box's side around it, in image pixels. */
 function windowAround(box: Box, zoom: number): Square {
@@ -285,20 +277,6 @@ export async function mirrorAgreement(detector: FaceDetector, image: RgbImage, a
 }
 
 /**
- * The faces a second look finds around a box (the `look.zoom` window's, each also found by every
- * `look.agreeZooms` window), in image pixels.
- */
-async function facesAround(detector: FaceDetector, image: RgbImage, box: Box, look: SecondLookOptions): Promise<Detection[]> {
-  let faces = await facesInWindow(detector, image, box, look.zoom);
-  for (const zoom of look.agreeZooms) {
-    if (!faces.length) break;
-    const others = await facesInWindow(detector, image, box, zoom);
-    faces = faces.filter((f) => others.some((o) => iou(o.box, f.box) >= look.minSameIou));
-  }
-  return faces;
-}
-
-/**
  * The shape check of a face a second look adds (`SecondLookOptions.maxMirrorKeypointError`): one
  * more detector call, only for a face about to be added. A detector that gives no keypoints adds none.
  */
@@ -339,7 +317,7 @@ export async function detectFaces(detector: FaceDetector, image: RgbImage, look:
     const small = Math.max(f.face.box.width, f.face.box.height) <= look.maxBoxShare * squares[f.square].side;
     if (look.zoom <= 0 || !small || looks >= MAX_SECOND_LOOKS) return [];
     looks++;
-    return facesAround(detector, image, f.face.box, look);
+    return facesInWindow(detector, image, f.face.box, look.zoom);
   };
 
   // A candidate the verification rejected is a face when it is found, verified, at the same
