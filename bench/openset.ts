@@ -37,6 +37,7 @@ import { DEFAULT_ANALYZE_OPTIONS } from '../lib/vision/pipeline';
 import { ENROLLMENT_ANALYSIS, judgeEnrollment, SUBJECT_RULE, TEMPLATE_JITTERS } from '../lib/vision/register';
 import type { FaceQuality } from '../lib/vision/types';
 import { appendToBenchmarks, DATASETS_DIR } from './report';
+import { half } from './track-mode';
 
 /** The calibration the model ships with (imported by lib/vision/models.ts). */
 const CALIBRATION_FILE = path.join(__dirname, '..', 'lib', 'vision', 'calibration', `${EMBEDDING_MODEL.id}.openset.json`);
@@ -352,26 +353,16 @@ function fitPeople(people: Map<string, Photo[]>, keep: (identity: string) => boo
     .filter(([identity]) => keep(identity))
     .map(([identity, photos]) => {
       const withFace = photos.filter((p) => p.embedding);
-      return { identity, embeddings: withFace.map((p) => p.embedding!), templates: withFace.map((p) => p.template!), weights: withFace.map((p) => p.quality!.score) };
+      return {
+        identity,
+        embeddings: withFace.map((p) => p.embedding!),
+        templates: withFace.map((p) => p.template!),
+        weights: withFace.map((p) => p.quality!.score),
+        // Simulated galleries enroll only what the gate accepts, as the product's do.
+        enrollable: withFace.map((p) => p.enrollable),
+      };
     })
     .filter((p) => p.embeddings.length > 0);
-}
-
-/**
- * Stable half of the people: FNV-1a of the name (split 0), or of the name salted with the split
- * number and mixed (FNV-1a's lowest bit is the parity of the characters' lowest bits, so a salt
- * alone would give the same halves or their swap).
- */
-function half(identity: string, split = 0): 0 | 1 {
-  const key = split ? `${split}:${identity}` : identity;
-  let h = 0x811c9dc5;
-  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
-  if (split) {
-    h ^= h >>> 16;
-    h = Math.imul(h, 0x85ebca6b);
-    h ^= h >>> 13;
-  }
-  return ((h >>> 0) % 2) as 0 | 1;
 }
 
 /**

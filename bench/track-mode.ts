@@ -69,20 +69,31 @@ export function loadPhotos(dataset: string, variant: Variant): Map<string, Photo
   return people;
 }
 
-/** The people as the fits take them: searches with embeddings, galleries enrolled with templates. */
+/** The people as the fits take them: searches with embeddings, galleries enrolled with the templates of photos the gate accepted. */
 export function fitPeople(people: Map<string, Photo[]>): FitPerson[] {
   return [...people].map(([identity, photos]) => ({
     identity,
     embeddings: photos.map((p) => p.embedding),
     templates: photos.map((p) => p.template),
     weights: photos.map((p) => p.quality.score),
+    enrollable: photos.map((p) => p.enrollable),
   }));
 }
 
-/** Stable half of the people: FNV-1a of the name (as bench:openset splits them). */
-export function half(identity: string): 0 | 1 {
+/**
+ * Stable half of the people: FNV-1a of the name (split 0), or of the name salted with the split
+ * number and mixed (FNV-1a's lowest bit is the parity of the characters' lowest bits, so a salt
+ * alone would give the same halves or their swap).
+ */
+export function half(identity: string, split = 0): 0 | 1 {
+  const key = split ? `${split}:${identity}` : identity;
   let h = 0x811c9dc5;
-  for (let i = 0; i < identity.length; i++) h = Math.imul(h ^ identity.charCodeAt(i), 0x01000193);
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+  if (split) {
+    h ^= h >>> 16;
+    h = Math.imul(h, 0x85ebca6b);
+    h ^= h >>> 13;
+  }
   return ((h >>> 0) % 2) as 0 | 1;
 }
 

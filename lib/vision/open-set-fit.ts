@@ -8,6 +8,10 @@
  * each, the hardest case: a single template is the noisiest) are searched with one photo of
  * each person outside the gallery, and the decision scores of those searches give the bar that
  * a target share of strangers exceeds. Tracks of n frames are the first n photos of an outsider.
+ * A gallery holds only photos the enrollment gate accepted: where `FitPerson.enrollable` gives
+ * the gate's verdicts, members are drawn from people with such a photo and enrolled with the
+ * first of them, while strangers search with whatever photo they have (docs/models.md: the bar
+ * then lands nearer the FPIR it promises).
  * Each size gets `searchesPerSize` stranger searches (galleries redrawn until reached). The
  * outsiders are the same few thousand people in every draw, so the smallest FPIRs at the largest
  * galleries rest on a few distinct people: that corner of the table is the least certain.
@@ -24,6 +28,11 @@ export interface FitPerson {
   templates?: Float32Array[];
   /** Quality score (0..1) of each photo: the frame weight of tracks. */
   weights: number[];
+  /**
+   * The enrollment gate's verdict on each photo, where known: a gallery holds only photos the
+   * gate accepted, so simulated galleries enroll those (searches still use any photo).
+   */
+  enrollable?: boolean[];
 }
 
 export interface FitOptions {
@@ -80,9 +89,15 @@ export function centroid(vectors: Float32Array[]): Float32Array {
   return c;
 }
 
-/** A person's photos as the gallery holds them (enrollment templates where given). */
+/** A person's photos as the gallery holds them (enrollment templates where given; only those the gate accepted, where known). */
 export function enrolled(person: FitPerson): Float32Array[] {
-  return person.templates ?? person.embeddings;
+  const templates = person.templates ?? person.embeddings;
+  return person.enrollable ? templates.filter((_, i) => person.enrollable![i]) : templates;
+}
+
+/** Indices of the people a gallery can hold: those with a photo the gate accepts (everyone, where verdicts are not given). */
+export function enrollablePeople(people: FitPerson[]): number[] {
+  return people.map((p, i) => (enrolled(p).length ? i : -1)).filter((i) => i >= 0);
 }
 
 /** Fisher-Yates sample of `k` distinct indices below `n`. */
@@ -100,7 +115,7 @@ export function impostorStatistics(people: FitPerson[], maxTemplates: number, ra
   const photos = people.flatMap((p, owner) => p.embeddings.map((e) => ({ owner, e })));
   const stats: { mean: number; std: number }[] = [];
   for (let k = 1; k <= maxTemplates; k++) {
-    const owners = people.map((p, i) => (p.embeddings.length >= k ? i : -1)).filter((i) => i >= 0);
+    const owners = people.map((p, i) => (enrolled(p).length >= k ? i : -1)).filter((i) => i >= 0);
     if (owners.length < 20) {
       stats.push(stats[stats.length - 1]);
       continue;
@@ -184,7 +199,7 @@ function alignTemplateCounts(people: FitPerson[], cal: OpenSetCalibration, rando
   };
   const survives = (1 - cal.crowdingWeight) * (1 - cal.runnerUpWeight);
   for (let k = 2; k <= stats.length; k++) {
-    const eligible = people.map((p, i) => (p.embeddings.length >= k ? i : -1)).filter((i) => i >= 0);
+    const eligible = people.map((p, i) => (enrolled(p).length >= k ? i : -1)).filter((i) => i >= 0);
     const size = Math.min(100, Math.floor(eligible.length / 3));
     if (size < 20) continue; // too few such people to measure: the plain normalisation stands
     const draws = Array.from({ length: 6 }, () => sample(eligible.length, size, random).map((j) => eligible[j]));
@@ -215,11 +230,13 @@ export function fitOpenSet(people: FitPerson[], options: Partial<FitOptions> & P
   base.impostorByTemplates = alignTemplateCounts(people, { ...base, impostorByTemplates: impostorStatistics(people, opts.maxTemplates, random) }, random);
   const frameTables: number[][] = [];
   const trackTables: number[][][] = Array.from({ length: opts.maxTrackFrames - 1 }, () => []);
+  // Galleries are drawn from people with a photo the gate accepts; anyone can be a stranger.
+  const enrollable = enrollablePeople(people);
   for (const size of base.galleryPeople) {
     const frameScores: number[] = [];
     const trackScores: number[][] = Array.from({ length: opts.maxTrackFrames - 1 }, () => []);
     while (frameScores.length < opts.searchesPerSize) {
-      const members = sample(people.length, size, random);
+      const members = sample(enrollable.length, size, random).map((j) => enrollable[j]);
       const inGallery = new Set(members);
       const gallery = simulatedGallery(people, members, 1, opts.crowdingNeighbours);
       for (let i = 0; i < people.length; i++) {

@@ -4,7 +4,8 @@
  * model ships with; the benchmark also fits it on one half of the people and tests on the other.
  *
  * Strangers' tracks are simulated as the one-frame bars are (lib/vision/open-set-fit.ts):
- * random galleries of N people, one photo each (the noisiest case), and every person outside the
+ * random galleries of N people, one photo each (the noisiest case; the first the enrollment gate
+ * accepts, where its verdicts are given), and every person outside the
  * gallery with n or more photos makes one track of their first n photos, fused into one probe
  * and searched as the product searches (the gallery's `CANDIDATES` nearest centroids, ranked by
  * the one-frame rule). The decision scores of those probes give the bar that a target share of
@@ -14,7 +15,7 @@
  */
 import { cosineSimilarity, thresholdAtFmr } from './match';
 import { rankCandidates, type OpenSetCalibration, type PersonScore } from './open-set';
-import { crowdingIn, enrolled, FIT_DEFAULTS, sample, seededRandom, type FitPerson } from './open-set-fit';
+import { crowdingIn, enrolled, enrollablePeople, FIT_DEFAULTS, sample, seededRandom, type FitPerson } from './open-set-fit';
 import { CANDIDATES } from './recognize';
 import { fuseEmbeddings, type TrackCalibration } from './track-fusion';
 
@@ -39,7 +40,7 @@ export const TRACK_FIT_DEFAULTS: Omit<TrackFitOptions, 'modelId' | 'source'> = {
   seed: 20261203,
 };
 
-/** A simulated gallery: each member's first photo (its enrollment template where given) as their one template, crowding as the registry computes it. */
+/** A simulated gallery: each member's first enrollable photo (its enrollment template where given) as their one template, crowding as the registry computes it. */
 interface SimulatedGallery {
   vectors: Float32Array[];
   crowding: (number | null)[];
@@ -79,10 +80,11 @@ export function fitTrackFusion(people: FitPerson[], cal: OpenSetCalibration, opt
   const random = seededRandom(opts.seed);
   const galleryPeople = opts.galleryPeople.filter((n) => n < people.length / 2);
   const tables: number[][][] = Array.from({ length: opts.maxFrames - 1 }, () => []);
+  const enrollable = enrollablePeople(people);
   for (const size of galleryPeople) {
     const scores: number[][] = Array.from({ length: opts.maxFrames - 1 }, () => []);
     while (scores[0].length < opts.tracksPerSize) {
-      const members = sample(people.length, size, random);
+      const members = sample(enrollable.length, size, random).map((j) => enrollable[j]);
       const inGallery = new Set(members);
       const gallery = simulatedGallery(people, members, cal.crowdingNeighbours);
       for (let i = 0; i < people.length; i++) {

@@ -164,4 +164,19 @@ describe('fitOpenSet on synthetic people', () => {
     const asEnrolled = fitOpenSet(pulled, options);
     expect(asEnrolled.impostorByTemplates[0].mean).toBeGreaterThan(plain.impostorByTemplates[0].mean + 0.05);
   });
+
+  it('enrolls only photos the gate accepted, while strangers search with any photo', () => {
+    // Each person's first photo is a generic one (pulled half way to the population's mean) that
+    // the gate refused: a gallery must skip it, so strangers score lower against its people.
+    const people = population(4, 300);
+    const mean = centroid(people.flatMap((p) => p.embeddings));
+    const withRefused: FitPerson[] = people.map((p) => ({ ...p, embeddings: [centroid([p.embeddings[0], mean]), ...p.embeddings], weights: [1, ...p.weights] }));
+    const options = { modelId: 'synthetic', source: 'test', galleryPeople: [1, 20], fpir: [0.1, 0.01], searchesPerSize: 2000, maxTrackFrames: 2 };
+    const unaware = fitOpenSet(withRefused, options);
+    const gated = fitOpenSet(withRefused.map((p) => ({ ...p, enrollable: p.embeddings.map((_, i) => i > 0) })), options);
+    expect(gated.impostorByTemplates[0].mean).toBeLessThan(unaware.impostorByTemplates[0].mean - 0.05);
+    expect(gated.thresholds).not.toEqual(unaware.thresholds);
+    // Every photo accepted: the same fit as without verdicts, draw for draw.
+    expect(fitOpenSet(withRefused.map((p) => ({ ...p, enrollable: p.embeddings.map(() => true) })), options)).toEqual(unaware);
+  });
 });

@@ -98,7 +98,7 @@ describe('fitTrackFusion on synthetic people', () => {
     });
   }
 
-  it('enrolls the simulated galleries with the templates where given', () => {
+  it('enrolls the simulated galleries with the templates where given, of photos the gate accepted', () => {
     // bench:tracks --templates jittered relies on it: gallery people enrolled with their photo's
     // jittered template, stranger tracks made of plain embeddings (as FitPerson.templates does for one frame).
     const synthetic = { ...cal, modelId: 'synthetic', impostorByTemplates: [{ mean: 0.9, std: 0.03 }] };
@@ -111,6 +111,10 @@ describe('fitTrackFusion on synthetic people', () => {
     // galleries change and so do the bars, while the tracks searched stay the same.
     const moved = people.map((p) => ({ ...p, templates: p.embeddings.map((_, i) => p.embeddings[(i + 1) % p.embeddings.length]) }));
     expect(fitTrackFusion(moved, synthetic, opts).thresholds).not.toEqual(plain.thresholds);
+    // The gate's verdicts: all accepted changes nothing; the first photo refused enrolls the next.
+    expect(fitTrackFusion(people.map((p) => ({ ...p, enrollable: p.embeddings.map(() => true) })), synthetic, opts)).toEqual(plain);
+    const firstRefused = people.map((p) => ({ ...p, enrollable: p.embeddings.map((_, i) => i > 0 || p.embeddings.length === 1) }));
+    expect(fitTrackFusion(firstRefused, synthetic, opts).thresholds).not.toEqual(plain.thresholds);
   });
 
   it("promises a share of stranger tracks named that another population's tracks keep", () => {
