@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { cosineSimilarity } from '../lib/vision/match';
 import { EMBEDDING_MODEL } from '../lib/vision/models';
-import { crowdingIn, type FitPerson } from '../lib/vision/open-set-fit';
+import { centroid, crowdingIn, type FitPerson } from '../lib/vision/open-set-fit';
 import { DEFAULT_ANALYZE_OPTIONS } from '../lib/vision/pipeline';
 import type { PersonScore } from '../lib/vision/open-set';
 import type { Gallery } from '../lib/vision/recognize';
@@ -101,14 +101,17 @@ export function peopleOfHalf(people: Map<string, Photo[]>, which: 0 | 1): Map<st
   return new Map([...people].filter(([n]) => half(n) === which));
 }
 
-/** One template per person, searched as the registry's index searches centroids. */
-export function memoryGallery(entries: [string, Float32Array][], neighbours: number): Gallery {
+/**
+ * People searched as the registry's index searches them: each entry a person's centroid, with
+ * the number of templates it was made of (1 where not given).
+ */
+export function memoryGallery(entries: [string, Float32Array, number?][], neighbours: number): Gallery {
   const vectors = entries.map(([, v]) => v);
   const crowding = vectors.map((v) => crowdingIn(v, vectors, neighbours));
   return {
     searchablePeople: () => entries.length,
     searchPeople(probe, k) {
-      const all: PersonScore[] = entries.map(([id, v], i) => ({ personId: id, name: id, similarity: cosineSimilarity(probe, v), templates: 1, crowding: crowding[i] }));
+      const all: PersonScore[] = entries.map(([id, v, templates], i) => ({ personId: id, name: id, similarity: cosineSimilarity(probe, v), templates: templates ?? 1, crowding: crowding[i] }));
       return all.sort((a, b) => b.similarity - a.similarity).slice(0, k);
     },
   };
@@ -136,11 +139,14 @@ export interface TrackRun {
  * The two runs of track mode (roles swapped): people with >= 3 photos take turns as strangers,
  * whose track is their first 3 photos, and as enrolled people (first accepted of their first two
  * photos, enrolled as its template; with 3 more photos, those are their track); everyone else
- * with >= 2 photos is enrolled as the crowd.
+ * with >= 2 photos is enrolled as the crowd. With `enrolledPhotos` > 1 (not issue 8's protocol:
+ * a person enrolled as the guided registration enrolls them) each enrolled person takes up to
+ * that many photos the gate accepts, in order, as the centroid of their templates, and their
+ * track is the 3 photos after the last one taken.
  */
-export function trackRuns(people: Map<string, Photo[]>, neighbours: number): TrackRun[] {
+export function trackRuns(people: Map<string, Photo[]>, neighbours: number, enrolledPhotos = 1): TrackRun[] {
   return ([0, 1] as const).map((parity) => {
-    const gallery: [string, Float32Array][] = [];
+    const gallery: [string, Float32Array, number][] = [];
     const mated: Photo[][] = [];
     const strangers: Photo[][] = [];
     const enrolled = new Map<string, Photo>();
@@ -152,9 +158,11 @@ export function trackRuns(people: Map<string, Photo[]>, neighbours: number): Tra
         continue;
       }
       const first = photos.slice(0, 2).find((p) => p.enrollable) ?? photos[0];
-      gallery.push([identity, first.template]);
+      const taken = [first];
+      for (let i = photos.indexOf(first) + 1; i < photos.length && taken.length < enrolledPhotos; i++) if (photos[i].enrollable) taken.push(photos[i]);
+      gallery.push([identity, taken.length === 1 ? first.template : centroid(taken.map((p) => p.template)), taken.length]);
       enrolled.set(identity, first);
-      const rest = photos.slice(photos.indexOf(first) + 1);
+      const rest = photos.slice(photos.indexOf(taken[taken.length - 1]) + 1);
       if (rest.length >= 3) mated.push(rest.slice(0, 3));
     }
     return { gallery: memoryGallery(gallery, neighbours), mated, strangers, enrolled };
