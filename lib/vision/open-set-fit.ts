@@ -214,6 +214,8 @@ function alignTemplateCounts(people: FitPerson[], cal: OpenSetCalibration, rando
 export function fitOpenSet(people: FitPerson[], options: Partial<FitOptions> & Pick<FitOptions, 'modelId' | 'source'>): OpenSetCalibration {
   const opts = { ...FIT_DEFAULTS, ...options };
   const random = seededRandom(opts.seed);
+  // Galleries are drawn from people with a photo the gate accepts; anyone can be a stranger.
+  const enrollable = enrollablePeople(people);
   const base: OpenSetCalibration = {
     modelId: opts.modelId,
     impostorByTemplates: [],
@@ -221,7 +223,7 @@ export function fitOpenSet(people: FitPerson[], options: Partial<FitOptions> & P
     runnersUp: opts.runnersUp,
     crowdingWeight: opts.crowdingWeight,
     crowdingNeighbours: opts.crowdingNeighbours,
-    galleryPeople: opts.galleryPeople.filter((n) => n < people.length / 2),
+    galleryPeople: opts.galleryPeople.filter((n) => n < Math.min(people.length / 2, enrollable.length)),
     fpir: opts.fpir,
     thresholds: [],
     trackThresholds: [],
@@ -230,8 +232,6 @@ export function fitOpenSet(people: FitPerson[], options: Partial<FitOptions> & P
   base.impostorByTemplates = alignTemplateCounts(people, { ...base, impostorByTemplates: impostorStatistics(people, opts.maxTemplates, random) }, random);
   const frameTables: number[][] = [];
   const trackTables: number[][][] = Array.from({ length: opts.maxTrackFrames - 1 }, () => []);
-  // Galleries are drawn from people with a photo the gate accepts; anyone can be a stranger.
-  const enrollable = enrollablePeople(people);
   for (const size of base.galleryPeople) {
     const frameScores: number[] = [];
     const trackScores: number[][] = Array.from({ length: opts.maxTrackFrames - 1 }, () => []);

@@ -78,9 +78,9 @@ function fusedScore(cal: OpenSetCalibration, gallery: SimulatedGallery, photos: 
 export function fitTrackFusion(people: FitPerson[], cal: OpenSetCalibration, options: Partial<TrackFitOptions> & Pick<TrackFitOptions, 'modelId' | 'source'>): TrackCalibration {
   const opts = { ...TRACK_FIT_DEFAULTS, ...options };
   const random = seededRandom(opts.seed);
-  const galleryPeople = opts.galleryPeople.filter((n) => n < people.length / 2);
-  const tables: number[][][] = Array.from({ length: opts.maxFrames - 1 }, () => []);
   const enrollable = enrollablePeople(people);
+  const galleryPeople = opts.galleryPeople.filter((n) => n < Math.min(people.length / 2, enrollable.length));
+  const tables: number[][][] = Array.from({ length: opts.maxFrames - 1 }, () => []);
   for (const size of galleryPeople) {
     const scores: number[][] = Array.from({ length: opts.maxFrames - 1 }, () => []);
     while (scores[0].length < opts.tracksPerSize) {

@@ -178,5 +178,8 @@ describe('fitOpenSet on synthetic people', () => {
     expect(gated.thresholds).not.toEqual(unaware.thresholds);
     // Every photo accepted: the same fit as without verdicts, draw for draw.
     expect(fitOpenSet(withRefused.map((p) => ({ ...p, enrollable: p.embeddings.map(() => true) })), options)).toEqual(unaware);
+    // Galleries no larger than the people who can be enrolled at all (here 15 of 300).
+    const fewAccepted = withRefused.map((p, i) => ({ ...p, enrollable: p.embeddings.map(() => i < 15) }));
+    expect(fitOpenSet(fewAccepted, options).galleryPeople).toEqual([1]);
   });
 });
