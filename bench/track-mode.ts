@@ -131,7 +131,7 @@ export interface TrackRun {
   mated: Photo[][];
   /** Strangers' tracks (their first 3 photos). */
   strangers: Photo[][];
-  /** The photo each gallery person is enrolled with, by identity. */
+  /** The (first) photo each gallery person is enrolled with, by identity. */
   enrolled: Map<string, Photo>;
 }
 
